@@ -1,0 +1,39 @@
+// The CLI's verb registry: each verb lives in one file (verb_<name>.cpp) and registers itself
+// with a static VerbRegistration, so main.cpp never changes when a verb is added.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace motioncue {
+class Config;
+}
+
+namespace motioncue::cli {
+
+struct VerbRegistration {
+  // `setup` adds the verb's options and its callback to the subcommand.
+  VerbRegistration(std::string name, std::string help, std::function<void(CLI::App&)> setup);
+};
+
+struct Verb {
+  std::string name, help;
+  std::function<void(CLI::App&)> setup;
+};
+const std::vector<Verb>& registered_verbs();
+
+// The options most verbs share: --config FILE, --set key=value (repeatable), --seed.
+struct ConfigOptions {
+  std::string config_file;
+  std::vector<std::string> overrides;
+};
+void add_config_options(CLI::App& app, ConfigOptions& options);
+// Defaults, then the file, then the overrides, in that order.
+Config resolve_config(const std::string& defaults_yaml, const std::string& verb,
+                      const ConfigOptions& options);
+
+}  // namespace motioncue::cli

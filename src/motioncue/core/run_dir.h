@@ -1,0 +1,30 @@
+// A run folder: every verb that produces results writes them under one, with a copy of the
+// resolved config and a log file, so a run can be understood and repeated later.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace motioncue {
+
+class Config;
+
+enum class ExistingRun { kRefuse, kReuse };
+
+class RunDir {
+ public:
+  // Creates `dir`. An existing non-empty folder is an Error unless `existing` is kReuse
+  // (resuming, or a verb that fills a cache).
+  RunDir(std::filesystem::path dir, ExistingRun existing = ExistingRun::kRefuse);
+
+  const std::filesystem::path& path() const { return dir_; }
+  std::filesystem::path operator/(const std::string& name) const { return dir_ / name; }
+
+  // Writes config.yaml and starts logging to log.txt.
+  void record(const Config& config) const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace motioncue
