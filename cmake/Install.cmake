@@ -1,7 +1,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS motioncue motioncue_cli EXPORT motioncueTargets
+install(TARGETS motioncue ${MOTIONCUE_MODULE_TARGETS} motioncue_cli EXPORT motioncueTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
