@@ -1,0 +1,118 @@
+#include "motioncue/losses/flow_consistency.h"
+
+#include <torch/torch.h>
+
+#include "motioncue/core/error.h"
+#include "motioncue/losses/flow_sampling.h"
+#include "motioncue/losses/tensor_checks.h"
+
+namespace motioncue::losses {
+namespace {
+
+constexpr const char* kContext = "flow_consistency_loss";
+
+struct DirectionTerm {
+  at::Tensor term;  // scalar
+  at::Tensor kept;  // scalar count, no gradient
+};
+
+// One direction: the mesh flow `to - from` against `flow` sampled at `from`.
+DirectionTerm direction_term(const at::Tensor& from, const at::Tensor& to, const at::Tensor& mask,
+                             const at::Tensor& flow, const FlowLossOptions& options,
+                             double threshold_px) {
+  // Non-finite flow entries are replaced by 0 for sampling (so that neither the values nor the
+  // gradients pick up NaN) and the vertices whose bilinear neighbourhood touches one are masked
+  // out: a validity map sampled with border padding is 1 exactly where all neighbours are finite.
+  const auto finite = at::isfinite(flow).all(1, /*keepdim=*/true).to(from.scalar_type());
+  const auto clean_flow = at::nan_to_num(flow, 0.0, 0.0, 0.0);
+  const auto grid_scale = torch::tensor(
+      {2.0 / static_cast<double>(flow.size(3)), 2.0 / static_cast<double>(flow.size(2))},
+      from.options().requires_grad(false));
+  const auto validity_grid = (from.detach() * grid_scale - 1.0).unsqueeze(2);
+  const auto validity = at::grid_sampler(finite, validity_grid, 0, /*border*/ 1, false)
+                            .squeeze(3)
+                            .squeeze(1);  // N x V
+  const auto m = mask * (validity > 1.0 - 1e-4).to(mask.scalar_type());
+
+  const auto sampled = sample_flow(clean_flow, from);              // N x V x 2
+  const auto squared_error = (to - from - sampled).pow(2).sum(2);  // N x V
+  const auto count = m.sum(1);                                     // N
+  auto error = (m * squared_error).sum(1) / count.clamp_min(1.0);  // N
+  auto keep = count > 0;
+
+  const int64_t num_vertices = from.size(1);
+  const auto norm = sampled.detach().pow(2).sum(2).sqrt() * m;  // N x V, 0 where not usable
+  if (options.threshold && num_vertices > 0)
+    keep = keep & (std::get<0>(norm.max(1)) < threshold_px);
+  if (options.normalize) {
+    const auto mean_norm = norm.sum(1) / count.clamp_min(1.0);
+    error = error / mean_norm.pow(2).clamp_min(options.normalizer_floor_px2);
+  }
+  const auto keep_f = keep.to(error.scalar_type());
+  const auto kept = keep_f.sum();
+  return {(error * keep_f).sum() / kept.clamp_min(1.0), kept};
+}
+
+}  // namespace
+
+FlowLossTerms flow_consistency_loss(const at::Tensor& p1, const at::Tensor& p2,
+                                    const at::Tensor& both_visible, const at::Tensor& flow_fw,
+                                    const at::Tensor& flow_bw, const FlowLossOptions& options) {
+  detail::check_shape(p1, {-1, -1, 2}, kContext, "p1");
+  const int64_t n = p1.size(0), v = p1.size(1);
+  detail::check_shape(p2, {n, v, 2}, kContext, "p2");
+  detail::check_shape(both_visible, {n, v}, kContext, "both_visible");
+  detail::check_shape(flow_fw, {n, 2, -1, -1}, kContext, "flow_fw");
+  detail::check_floating(p1, kContext, "p1");
+  detail::check_floating(p2, kContext, "p2");
+  detail::check_floating(flow_fw, kContext, "flow_fw");
+  if (options.resolution <= 0)
+    throw Error(std::string(kContext) + ": resolution must be positive")
+        .key("resolution")
+        .found(std::to_string(options.resolution));
+  const int64_t r = options.resolution;
+  if (flow_fw.size(2) != r || flow_fw.size(3) != r)
+    throw Error(std::string(kContext) + ": the flow does not match the crop resolution")
+        .key("flow_fw")
+        .expected("N x 2 x " + std::to_string(r) + " x " + std::to_string(r))
+        .found(detail::shape_string(flow_fw));
+  if (options.backward) {
+    detail::check_shape(flow_bw, {n, 2, r, r}, kContext, "flow_bw");
+    detail::check_floating(flow_bw, kContext, "flow_bw");
+  }
+  if (p2.scalar_type() != p1.scalar_type())
+    throw Error(std::string(kContext) + ": p1 and p2 have different dtypes")
+        .found(std::string(c10::toString(p1.scalar_type())) + " and " +
+               c10::toString(p2.scalar_type()));
+
+  const auto mask = (both_visible != 0).to(p1.scalar_type());
+  const double threshold_px = options.threshold_px_at_224 * static_cast<double>(r) / 224.0;
+
+  FlowLossTerms out;
+  const auto fw = direction_term(p1, p2, mask, flow_fw, options, threshold_px);
+  out.forward_term = fw.term;
+  at::Tensor kept = fw.kept;
+  if (options.backward) {
+    const auto bw = direction_term(p2, p1, mask, flow_bw, options, threshold_px);
+    out.backward_term = bw.term;
+    out.loss = 0.5 * (fw.term + bw.term);
+    kept = kept + bw.kept;
+  } else {
+    out.backward_term = torch::zeros({}, p1.options().requires_grad(false));
+    out.loss = fw.term;
+  }
+  out.pairs_total = n * (options.backward ? 2 : 1);
+
+  // One device-to-host copy for all the statistics.
+  const auto visible_fraction =
+      v > 0 ? mask.mean(1).mean() : torch::zeros({}, p1.options().requires_grad(false));
+  const auto stats = torch::stack({kept.detach().to(torch::kFloat64),
+                                   visible_fraction.detach().to(torch::kFloat64)})
+                         .cpu();
+  const auto* s = stats.data_ptr<double>();
+  out.pairs_kept = static_cast<int64_t>(s[0] + 0.5);
+  out.mean_visible_fraction = n > 0 ? s[1] : 0.0;
+  return out;
+}
+
+}  // namespace motioncue::losses

@@ -1,0 +1,52 @@
+// The motion-consistency loss of METHOD.md section 4: the flow implied by two predicted meshes
+// ("mesh flow") against the optical flow of the two frames, at the vertices visible in both.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+
+namespace motioncue::losses {
+
+struct FlowLossOptions {
+  double threshold_px_at_224 = 50.0;  // drop a pair whose largest visible flow reaches this
+  bool threshold = true;
+  bool normalize = true;  // divide each pair's error by its squared mean visible flow norm
+  bool backward = true;   // average the forward (1->2) and backward (2->1) terms
+  int resolution = 224;   // crop resolution; the flows must be resolution x resolution
+  // Lower bound of the normaliser (pixels^2 at any resolution): a pair whose mean flow is below
+  // 0.1 px would otherwise be divided by almost zero. Only matters for near-static pairs.
+  double normalizer_floor_px2 = 1e-2;
+};
+
+struct FlowLossTerms {
+  at::Tensor loss;           // scalar, differentiable: (forward + backward) / 2, or forward
+  at::Tensor forward_term;   // scalar, differentiable
+  at::Tensor backward_term;  // scalar, differentiable; a constant 0 when options.backward is off
+  // Counted per pair and direction: pairs_total = N, or 2 N with the backward term. A pair is
+  // kept in a direction when it has a usable vertex and passes the threshold.
+  int64_t pairs_kept = 0;
+  int64_t pairs_total = 0;
+  double mean_visible_fraction = 0.0;  // mean over pairs of (vertices visible in both) / V
+};
+
+// The loss on projected points. p1, p2: N x V x 2 crop pixels of the same vertices in frames 1
+// and 2 (each projected with its own frame's camera); both_visible: N x V (bool, or 0/1), the
+// vertices visible in both frames; flow_fw = OF(1->2), flow_bw = OF(2->1): N x 2 x R x R pixels.
+//
+// Per pair b and direction (forward shown): F_B = p2 - p1; OF = flow_fw sampled bilinearly at p1
+// (differentiable in p1, zero outside the image); e_b = sum_v m |F_B - OF|^2 / sum_v m. With
+// threshold, the pair is dropped if max_v m |OF| >= threshold_px_at_224 * R / 224. With
+// normalize, e_b is divided by max((mean_v m |OF|)^2, floor), a constant (no gradient). The term
+// is the mean of e_b over the kept pairs. The backward direction swaps the roles (F_B = p1 - p2,
+// flow_bw sampled at p2).
+//
+// Non-finite flow values (an oracle flow marks occluded points NaN) make the vertices whose
+// bilinear neighbourhood touches them unusable, as if not visible. With no usable vertex or every
+// pair dropped the loss is an exact 0 that is still connected to p1 and p2 (zero gradient, never
+// NaN).
+FlowLossTerms flow_consistency_loss(const at::Tensor& p1, const at::Tensor& p2,
+                                    const at::Tensor& both_visible, const at::Tensor& flow_fw,
+                                    const at::Tensor& flow_bw, const FlowLossOptions& options = {});
+
+}  // namespace motioncue::losses
