@@ -34,7 +34,8 @@ TEST(Crop, PixelCentresFollowTheConvention) {
   img.at<uchar>(20, 10) = 255;
   const cv::Mat crop = g::crop_image(img, {{32.0, 32.0}, 64.0 / 200.0}, 64);
   EXPECT_EQ(crop.at<uchar>(20, 10), 255);
-  // Doubling the resolution spreads it over pixels 20..21 x 40..41 (centres 20.5, 21.5 -> 10.25, 10.75).
+  // Doubling the resolution spreads it over pixels 20..21 x 40..41 (centres 20.5, 21.5
+  // -> 10.25, 10.75).
   const cv::Mat up = g::crop_image(img, {{32.0, 32.0}, 64.0 / 200.0}, 128);
   EXPECT_GT(up.at<uchar>(40, 20), 100);
   EXPECT_GT(up.at<uchar>(41, 21), 100);
