@@ -1,0 +1,49 @@
+// Dense optical-flow estimators behind one interface. A backend is chosen by name
+// (make_flow_estimator); every backend returns flow from image 1 to image 2 as CV_32FC2 in pixels.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace motioncue::flow {
+
+class FlowEstimator {
+ public:
+  virtual ~FlowEstimator() = default;
+
+  // Flow from i1 to i2: CV_32FC2, same size as the inputs, in pixels (x, y); flow(y, x) is the
+  // displacement of the pixel at (x, y) of i1. Inputs CV_8UC3 BGR (CV_8UC1 grey is accepted too).
+  // Throws Error when the inputs are empty, of another type, or of different sizes.
+  virtual cv::Mat compute(const cv::Mat& i1, const cv::Mat& i2) const = 0;
+
+  // Identifies the estimator and every setting that changes its output, e.g. "dis:medium:v1".
+  // The flow cache keys on it, so it must change whenever the output may change.
+  virtual std::string config_key() const = 0;
+
+  // Both directions for many pairs: (forward 1->2, backward 2->1) for each (i1, i2).
+  // Parallel over pairs with TBB unless the backend parallelises inside (parallel_over_pairs).
+  std::vector<std::pair<cv::Mat, cv::Mat>> compute_both(
+      const std::vector<std::pair<cv::Mat, cv::Mat>>& pairs) const;
+
+ protected:
+  // False for backends that already use every core for one pair (TorchScript networks).
+  virtual bool parallel_over_pairs() const { return true; }
+};
+
+// Names: "dis-ultrafast", "dis-fast", "dis-medium" (OpenCV DIS presets), "farneback",
+// "deepflow", "tvl1" (OpenCV contrib), "torchscript:<path.pt>" (a user's exported network).
+// Throws Error listing the known names for an unknown one.
+std::unique_ptr<FlowEstimator> make_flow_estimator(const std::string& name);
+std::vector<std::string> flow_estimator_names();
+
+// Checks a pair of estimator inputs (non-empty, CV_8UC3 or CV_8UC1, equal sizes and types);
+// throws Error naming `who` (the estimator) otherwise.
+void check_flow_inputs(const cv::Mat& i1, const cv::Mat& i2, const std::string& who);
+// The inputs as 8-bit grey (the OpenCV backends' input).
+cv::Mat to_grey(const cv::Mat& image);
+
+}  // namespace motioncue::flow

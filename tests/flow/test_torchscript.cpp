@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include "motioncue/core/error.h"
+#include "motioncue/flow/estimator.h"
+#include "texture.h"
+
+namespace motioncue::flow {
+namespace {
+
+const std::string kDir = std::string(MOTIONCUE_FIXTURES) + "/flow/";
+
+TEST(TorchScriptEstimator, FollowsTheInputContract) {
+  // probe.pt returns (zeros, flow) with flow x = red of image1, flow y = blue of image2.
+  auto estimator = make_flow_estimator("torchscript:" + kDir + "probe.pt");
+  cv::Mat a(5, 7, CV_8UC3, cv::Scalar(10, 20, 30)), b(5, 7, CV_8UC3, cv::Scalar(40, 50, 60));
+  a.at<cv::Vec3b>(2, 3) = cv::Vec3b(1, 2, 255);  // BGR: red 255
+  const cv::Mat f = estimator->compute(a, b);
+  ASSERT_EQ(f.type(), CV_32FC2);
+  ASSERT_EQ(f.size(), a.size());
+  EXPECT_EQ(f.at<cv::Vec2f>(0, 0), cv::Vec2f(30, 40));  // red of a (BGR 30), blue of b (BGR 40)
+  EXPECT_EQ(f.at<cv::Vec2f>(2, 3), cv::Vec2f(255, 40));
+  EXPECT_EQ(f.at<cv::Vec2f>(4, 6), cv::Vec2f(30, 40));
+}
+
+TEST(TorchScriptEstimator, ListOutputAndBothDirections) {
+  auto estimator = make_flow_estimator("torchscript:" + kDir + "shift.pt");
+  const cv::Mat a = testing::make_texture(48, 32, 1), b = testing::make_texture(48, 32, 2);
+  const auto both = estimator->compute_both({{a, b}, {b, a}});
+  ASSERT_EQ(both.size(), 2u);
+  for (const auto& [fw, bw] : both)
+    for (const cv::Mat* m : {&fw, &bw}) {
+      ASSERT_EQ(m->size(), a.size());
+      EXPECT_EQ(m->at<cv::Vec2f>(31, 47), cv::Vec2f(3, -2));
+      EXPECT_EQ(m->at<cv::Vec2f>(0, 0), cv::Vec2f(3, -2));
+    }
+}
+
+TEST(TorchScriptEstimator, KeyFollowsTheFileContent) {
+  const auto probe = make_flow_estimator("torchscript:" + kDir + "probe.pt");
+  const auto shift = make_flow_estimator("torchscript:" + kDir + "shift.pt");
+  EXPECT_NE(probe->config_key(), shift->config_key());
+  EXPECT_EQ(probe->config_key().rfind("torchscript:probe.pt:", 0), 0u) << probe->config_key();
+  EXPECT_EQ(probe->config_key(),
+            make_flow_estimator("torchscript:" + kDir + "probe.pt")->config_key());
+}
+
+TEST(TorchScriptEstimator, ClearErrors) {
+  auto expect_error = [](const std::function<void()>& f, const std::string& words) {
+    try {
+      f();
+      FAIL() << "no error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  expect_error([] { make_flow_estimator("torchscript:" + kDir + "missing.pt"); }, "missing.pt");
+  expect_error([] { make_flow_estimator("torchscript:" + kDir + "../npy"); }, "npy");
+  expect_error([] { make_flow_estimator("torchscript:"); }, "torchscript:<path.pt>");
+  auto bad = make_flow_estimator("torchscript:" + kDir + "bad_shape.pt");
+  const cv::Mat a = testing::make_texture(16, 8, 1);
+  expect_error([&] { bad->compute(a, a); }, "wrong shape");
+  expect_error([&] { bad->compute(a, a); }, "bad_shape.pt");
+}
+
+}  // namespace
+}  // namespace motioncue::flow
