@@ -59,10 +59,19 @@ cv::Mat round_to_half(const cv::Mat& flow) {
 }
 
 std::string frame_identity(const std::string& frame) {
-  if (auto stamp = file_stamp(frame)) return frame + "|" + *stamp;
+  // A file is named by its canonical path, so "a/../f.png", "./f.png" and an absolute path
+  // share cache entries.
+  const auto resolved = [](const std::string& path) -> std::optional<std::string> {
+    auto stamp = file_stamp(path);
+    if (!stamp) return std::nullopt;
+    std::error_code ec;
+    const auto canonical = fs::canonical(path, ec);
+    return (ec ? path : canonical.string()) + "|" + *stamp;
+  };
+  if (auto id = resolved(frame)) return *id;
   const auto hash = frame.rfind('#');
   if (hash != std::string::npos)
-    if (auto stamp = file_stamp(frame.substr(0, hash))) return frame + "|" + *stamp;
+    if (auto id = resolved(frame.substr(0, hash))) return *id + "|" + frame.substr(hash);
   return frame;
 }
 

@@ -51,7 +51,8 @@ class FlowCache {
 // The flow as the cache stores it (each value rounded to float16); CV_32FC2.
 cv::Mat round_to_half(const cv::Mat& flow);
 
-// A frame's identity for the cache: the path, plus size and mtime when it names a file.
+// A frame's identity for the cache: the string itself, or, when it names a file (or
+// "file#index"), the canonical path plus size and modification time.
 std::string frame_identity(const std::string& frame);
 
 }  // namespace motioncue::flow

@@ -1,0 +1,37 @@
+// Writes a tiny video sequence in the docs/FORMATS.md layout: frames/%06d.png moving by a known
+// translation per frame, and annotations.npz with one box per frame.
+#pragma once
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "motioncue/core/npz.h"
+#include "texture.h"
+
+namespace motioncue::testing {
+
+inline void write_sequence(const std::filesystem::path& dir, int frames, cv::Size size,
+                           cv::Point2d step) {
+  const cv::Mat base = make_texture(size.width, size.height, 5);
+  std::filesystem::create_directories(dir / "frames");
+  std::vector<double> center, scale;
+  for (int t = 0; t < frames; ++t) {
+    cv::Mat flow;
+    const cv::Mat frame =
+        warp_with_flow(base, cv::Matx23d(1, 0, t * step.x, 0, 1, t * step.y), flow);
+    char name[32];
+    std::snprintf(name, sizeof name, "%06d.png", t);
+    cv::imwrite((dir / "frames" / name).string(), frame);
+    center.push_back(size.width / 2.0);
+    center.push_back(size.height / 2.0);
+    scale.push_back(size.height / 200.0);
+  }
+  Npz npz;
+  npz.set("center", NpyArray::from_f64({frames, 2}, center));
+  npz.set("scale", NpyArray::from_f64({frames}, scale));
+  write_npz(dir / "annotations.npz", npz);
+}
+
+}  // namespace motioncue::testing
