@@ -1,0 +1,276 @@
+#include "motioncue/model/checkpoint.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cstdio>
+#include <mutex>
+#include <sstream>
+
+#include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+
+namespace motioncue::model {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kFormat = "motioncue-checkpoint";
+constexpr int kVersion = 1;
+
+std::string fnv1a64(const std::vector<std::uint8_t>& bytes) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (auto b : bytes) h = (h ^ b) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+c10::Dict<std::string, at::Tensor> to_dict(
+    const std::vector<std::pair<std::string, at::Tensor>>& named) {
+  c10::Dict<std::string, at::Tensor> d;
+  for (const auto& [name, t] : named) d.insert(name, t.detach().cpu());
+  return d;
+}
+
+json read_sidecar(const fs::path& file) {
+  const auto sidecar = checkpoint_sidecar(file);
+  if (!fs::exists(sidecar))
+    throw Error("checkpoint has no sidecar (expected beside the archive)").file(sidecar.string());
+  json j;
+  try {
+    j = json::parse(read_file_text(sidecar));
+  } catch (const json::exception& e) {
+    throw Error("checkpoint sidecar is not valid JSON").file(sidecar.string()).found(e.what());
+  }
+  if (!j.is_object() || j.value("format", "") != kFormat)
+    throw Error("not a motioncue checkpoint sidecar").file(sidecar.string()).key("format");
+  if (j.value("version", 0) != kVersion)
+    throw Error("unsupported checkpoint version")
+        .file(sidecar.string())
+        .key("version")
+        .expected(std::to_string(kVersion))
+        .found(j.contains("version") ? j["version"].dump() : "none");
+  return j;
+}
+
+// Reads the archive after checking it against the checksum its sidecar recorded.
+torch::serialize::InputArchive open_archive(const fs::path& file, const json& sidecar,
+                                            const c10::Device& device) {
+  const auto bytes = read_file_bytes(file);
+  const auto expected = sidecar.value("/archive/fnv1a64"_json_pointer, std::string());
+  if (fnv1a64(bytes) != expected)
+    throw Error("checkpoint archive does not match its sidecar (corrupt, truncated or replaced)")
+        .file(file.string())
+        .expected("checksum " + expected + ", " +
+                  std::to_string(sidecar.value("/archive/bytes"_json_pointer, 0)) + " bytes")
+        .found("checksum " + fnv1a64(bytes) + ", " + std::to_string(bytes.size()) + " bytes");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size(), device);
+  } catch (const c10::Error& e) {
+    throw Error("cannot read checkpoint archive").file(file.string()).found(first_line(e.what()));
+  }
+  return archive;
+}
+
+c10::Dict<std::string, at::Tensor> read_dict(torch::serialize::InputArchive& archive,
+                                             const std::string& key, const fs::path& file) {
+  c10::IValue value;
+  if (!archive.try_read(key, value) || !value.isGenericDict())
+    throw Error("checkpoint archive lacks its tensor table").file(file.string()).key(key);
+  return c10::impl::toTypedDict<std::string, at::Tensor>(value.toGenericDict());
+}
+
+std::string shape_str(const at::Tensor& t) { return c10::str(t.sizes()); }
+
+void copy_into(const std::vector<std::pair<std::string, at::Tensor>>& targets,
+               const c10::Dict<std::string, at::Tensor>& stored, const std::string& what,
+               const fs::path& file) {
+  // Missing and unexpected names first: they tell an architecture mismatch at a glance.
+  std::vector<std::string> missing, unexpected, misshaped;
+  for (const auto& [name, target] : targets) {
+    auto it = stored.find(name);
+    if (it == stored.end())
+      missing.push_back(name);
+    else if (it->value().sizes() != target.sizes())
+      misshaped.push_back(name + " (stored " + shape_str(it->value()) + ", network " +
+                          shape_str(target) + ")");
+  }
+  for (const auto& item : stored) {
+    bool known = false;
+    for (const auto& [name, target] : targets) known = known || name == item.key();
+    if (!known) unexpected.push_back(item.key());
+  }
+  if (!missing.empty() || !unexpected.empty() || !misshaped.empty()) {
+    std::string list;
+    auto add = [&](const char* label, const std::vector<std::string>& names) {
+      if (names.empty()) return;
+      list += (list.empty() ? "" : "; ") + std::to_string(names.size()) + " " + label + ": ";
+      for (size_t i = 0; i < names.size() && i < 5; ++i) list += (i ? ", " : "") + names[i];
+      if (names.size() > 5) list += ", ...";
+    };
+    add("missing", missing);
+    add("unexpected", unexpected);
+    add("mis-shaped", misshaped);
+    const std::string first = !missing.empty() ? missing[0]
+                              : !unexpected.empty()
+                                  ? unexpected[0]
+                                  : misshaped[0].substr(0, misshaped[0].find(' '));
+    throw Error("checkpoint " + what + " do not match the network architecture")
+        .file(file.string())
+        .key(first)
+        .found(list);
+  }
+  torch::NoGradGuard no_grad;
+  for (const auto& [name, target] : targets) target.copy_(stored.at(name));
+}
+
+void load_weights_checked(const fs::path& file, const json& sidecar, PoseNetwork& network) {
+  auto archive = open_archive(file, sidecar, c10::kCPU);
+  copy_into(network.named_parameters(), read_dict(archive, "parameters", file), "parameters", file);
+  copy_into(network.named_buffers(), read_dict(archive, "buffers", file), "buffers", file);
+}
+
+}  // namespace
+
+fs::path checkpoint_sidecar(const fs::path& file) {
+  fs::path p = file;
+  p += ".json";
+  return p;
+}
+
+json to_json(const NetworkConfig& c) {
+  return {{"backbone", c.backbone},
+          {"resolution", c.resolution},
+          {"iterations", c.iterations},
+          {"dropout", c.dropout}};
+}
+
+NetworkConfig network_config_from_json(const json& j, const std::string& origin) {
+  NetworkConfig c;
+  auto get = [&](const char* key, auto& out) {
+    if (!j.is_object() || !j.contains(key))
+      throw Error("network config entry missing").file(origin).key(std::string("network.") + key);
+    try {
+      j.at(key).get_to(out);
+    } catch (const json::exception&) {
+      throw Error("network config entry has the wrong type")
+          .file(origin)
+          .key(std::string("network.") + key)
+          .found(j.at(key).dump());
+    }
+  };
+  get("backbone", c.backbone);
+  get("resolution", c.resolution);
+  get("iterations", c.iterations);
+  get("dropout", c.dropout);
+  try {
+    validate(c);
+  } catch (Error& e) {
+    throw e.file(origin);
+  }
+  return c;
+}
+
+void save_checkpoint(const fs::path& file, const PoseNetwork& network, const json& meta,
+                     const torch::optim::Optimizer* optimizer) {
+  if (file.has_parent_path()) fs::create_directories(file.parent_path());
+  torch::serialize::OutputArchive archive;
+  archive.write("parameters", to_dict(network.named_parameters()));
+  archive.write("buffers", to_dict(network.named_buffers()));
+  if (optimizer) {
+    torch::serialize::OutputArchive opt_archive;
+    optimizer->save(opt_archive);
+    archive.write("optimizer", opt_archive);
+  }
+  {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    archive.write("rng_cpu", gen.get_state());
+  }
+  std::ostringstream stream;
+  archive.save_to(stream);
+  const std::string data = stream.str();
+  const std::vector<std::uint8_t> bytes(data.begin(), data.end());
+
+  json sidecar = {
+      {"format", kFormat},
+      {"version", kVersion},
+      {"network", to_json(network.config())},
+      {"feature_dim", network.feature_dim()},
+      {"parameter_count", network.parameter_count()},
+      {"archive",
+       {{"file", file.filename().string()}, {"bytes", bytes.size()}, {"fnv1a64", fnv1a64(bytes)}}},
+      {"has_optimizer", optimizer != nullptr},
+      {"meta", meta}};
+  write_file_atomic(file, bytes);
+  write_file_atomic(checkpoint_sidecar(file), sidecar.dump(2) + "\n");
+}
+
+LoadedCheckpoint load_checkpoint(const fs::path& file, const std::string& expected_body_hash) {
+  require_regular_file(file);
+  const json sidecar = read_sidecar(file);
+  const std::string origin = checkpoint_sidecar(file).string();
+  LoadedCheckpoint out;
+  out.meta = sidecar.value("meta", json::object());
+  out.has_optimizer = sidecar.value("has_optimizer", false);
+  if (!expected_body_hash.empty()) {
+    const auto found = out.meta.value("body_model_hash", std::string());
+    if (found != expected_body_hash)
+      throw Error("checkpoint was trained with a different body model")
+          .file(origin)
+          .key("meta.body_model_hash")
+          .expected(expected_body_hash)
+          .found(found.empty() ? "none recorded" : found);
+  }
+  const NetworkConfig config = network_config_from_json(sidecar.value("network", json()), origin);
+  out.network = std::make_unique<PoseNetwork>(config, InitialState::upright_default());
+  load_weights_checked(file, sidecar, *out.network);
+  return out;
+}
+
+void load_weights(const fs::path& file, PoseNetwork& network) {
+  require_regular_file(file);
+  load_weights_checked(file, read_sidecar(file), network);
+}
+
+void load_optimizer_state(const fs::path& file, torch::optim::Optimizer& optimizer) {
+  require_regular_file(file);
+  const json sidecar = read_sidecar(file);
+  if (!sidecar.value("has_optimizer", false))
+    throw Error("checkpoint holds no optimizer state (saved without an optimizer)")
+        .file(file.string());
+  c10::Device device = c10::kCPU;
+  for (const auto& group : optimizer.param_groups())
+    if (!group.params().empty()) {
+      device = group.params().front().device();
+      break;
+    }
+  auto archive = open_archive(file, sidecar, device);
+  torch::serialize::InputArchive opt_archive;
+  if (!archive.try_read("optimizer", opt_archive))
+    throw Error("checkpoint archive lacks the optimizer state").file(file.string());
+  try {
+    optimizer.load(opt_archive);
+  } catch (const c10::Error& e) {
+    throw Error("optimizer state does not fit this optimizer")
+        .file(file.string())
+        .found(first_line(e.what()));
+  }
+}
+
+void restore_rng_state(const fs::path& file) {
+  require_regular_file(file);
+  auto archive = open_archive(file, read_sidecar(file), c10::kCPU);
+  at::Tensor state;
+  if (!archive.try_read("rng_cpu", state))
+    throw Error("checkpoint archive lacks the generator state").file(file.string()).key("rng_cpu");
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+}
+
+}  // namespace motioncue::model

@@ -1,0 +1,166 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "../support/temp_dir.h"
+#include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+#include "motioncue/model/checkpoint.h"
+#include "motioncue/model/network.h"
+
+namespace mm = motioncue::model;
+using motioncue::testing::TempDir;
+
+namespace {
+
+mm::NetworkConfig compact64() {
+  mm::NetworkConfig c;
+  c.backbone = "compact";
+  c.resolution = 64;
+  return c;
+}
+
+// One Adam step on a fixed batch with dropout and BatchNorm in training mode, so the step
+// consumes the default generator (dropout masks).
+void train_step(mm::PoseNetwork& net, torch::optim::Adam& adam, const at::Tensor& images,
+                const at::Tensor& target) {
+  net.set_train(true);
+  adam.zero_grad();
+  auto p = net.forward(images);
+  auto loss = (torch::cat({p.pose6d, p.betas, p.cam}, 1) - target).pow(2).mean();
+  loss.backward();
+  adam.step();
+}
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const motioncue::Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST(Checkpoint, RoundTripGivesIdenticalOutputsAndMeta) {
+  TempDir dir;
+  torch::manual_seed(3);
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  net.set_train(true);
+  net.forward(torch::randn({4, 3, 64, 64}));  // move the BatchNorm statistics off their init
+  net.set_train(false);
+  const auto file = dir / "ckpt.pt";
+  mm::save_checkpoint(file, net, {{"step", 17}, {"body_model_hash", "abc"}});
+  EXPECT_TRUE(std::filesystem::exists(mm::checkpoint_sidecar(file)));
+
+  auto loaded = mm::load_checkpoint(file, "abc");
+  EXPECT_EQ(loaded.meta["step"], 17);
+  EXPECT_FALSE(loaded.has_optimizer);
+  EXPECT_EQ(loaded.network->config().backbone, "compact");
+  EXPECT_EQ(loaded.network->config().resolution, 64);
+  auto x = torch::randn({2, 3, 64, 64});
+  auto a = net.forward(x), b = loaded.network->forward(x);
+  EXPECT_TRUE(torch::equal(a.pose6d, b.pose6d));
+  EXPECT_TRUE(torch::equal(a.betas, b.betas));
+  EXPECT_TRUE(torch::equal(a.cam, b.cam));
+}
+
+TEST(Checkpoint, ResumeIsBitIdenticalToTrainingStraightThrough) {
+  TempDir dir;
+  torch::manual_seed(11);
+  auto images = torch::randn({4, 3, 64, 64});
+  auto target = torch::randn({4, mm::kStateDim}) * 0.3;
+
+  torch::manual_seed(5);
+  mm::PoseNetwork straight(compact64(), mm::InitialState::upright_default());
+  torch::optim::Adam adam(straight.parameters(), torch::optim::AdamOptions(1e-3));
+  for (int i = 0; i < 3; ++i) train_step(straight, adam, images, target);
+  const auto file = dir / "step3.pt";
+  mm::save_checkpoint(file, straight, {{"step", 3}}, &adam);
+  for (int i = 0; i < 2; ++i) train_step(straight, adam, images, target);
+
+  torch::manual_seed(999);  // a different generator state, which the checkpoint must replace
+  auto resumed = mm::load_checkpoint(file);
+  ASSERT_TRUE(resumed.has_optimizer);
+  torch::optim::Adam adam2(resumed.network->parameters(), torch::optim::AdamOptions(1e-3));
+  mm::load_optimizer_state(file, adam2);
+  mm::restore_rng_state(file);
+  for (int i = 0; i < 2; ++i) train_step(*resumed.network, adam2, images, target);
+
+  auto a = straight.named_parameters(), b = resumed.network->named_parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_TRUE(torch::equal(a[i].second, b[i].second)) << a[i].first;
+  auto ab = straight.named_buffers(), bb = resumed.network->named_buffers();
+  for (size_t i = 0; i < ab.size(); ++i)
+    EXPECT_TRUE(torch::equal(ab[i].second, bb[i].second)) << ab[i].first;
+}
+
+TEST(Checkpoint, CorruptArchiveIsReportedWithTheFile) {
+  TempDir dir;
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  const auto file = dir / "c.pt";
+  mm::save_checkpoint(file, net, {});
+  auto bytes = motioncue::read_file_bytes(file);
+  bytes[bytes.size() / 2] ^= 0xff;
+  motioncue::write_file_atomic(file, bytes);
+  auto msg = message_of([&] { mm::load_checkpoint(file); });
+  EXPECT_NE(msg.find(file.string()), std::string::npos) << msg;
+  EXPECT_NE(msg.find("corrupt"), std::string::npos) << msg;
+
+  bytes.resize(100);
+  motioncue::write_file_atomic(file, bytes);
+  msg = message_of([&] { mm::load_checkpoint(file); });
+  EXPECT_NE(msg.find("truncated"), std::string::npos) << msg;
+}
+
+TEST(Checkpoint, MissingOrBrokenSidecarIsReported) {
+  TempDir dir;
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  const auto file = dir / "s.pt";
+  mm::save_checkpoint(file, net, {});
+  motioncue::write_file_atomic(mm::checkpoint_sidecar(file), std::string("{not json"));
+  auto msg = message_of([&] { mm::load_checkpoint(file); });
+  EXPECT_NE(msg.find("s.pt.json"), std::string::npos) << msg;
+  std::filesystem::remove(mm::checkpoint_sidecar(file));
+  msg = message_of([&] { mm::load_checkpoint(file); });
+  EXPECT_NE(msg.find("sidecar"), std::string::npos) << msg;
+  msg = message_of([&] { mm::load_checkpoint(dir / "absent.pt"); });
+  EXPECT_NE(msg.find("absent.pt"), std::string::npos) << msg;
+}
+
+TEST(Checkpoint, MismatchedArchitectureNamesTheParameter) {
+  TempDir dir;
+  mm::PoseNetwork compact(compact64(), mm::InitialState::upright_default());
+  const auto file = dir / "m.pt";
+  mm::save_checkpoint(file, compact, {});
+  mm::NetworkConfig other = compact64();
+  other.backbone = "resnet18";
+  mm::PoseNetwork resnet(other, mm::InitialState::upright_default());
+  auto msg = message_of([&] { mm::load_weights(file, resnet); });
+  EXPECT_NE(msg.find(file.string()), std::string::npos) << msg;
+  EXPECT_NE(msg.find("conv1.weight"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("missing: layer1.1.conv1.weight"), std::string::npos) << msg;
+}
+
+TEST(Checkpoint, BodyModelHashMismatchIsRefused) {
+  TempDir dir;
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  const auto file = dir / "h.pt";
+  mm::save_checkpoint(file, net, {{"body_model_hash", "aaaa"}});
+  auto msg = message_of([&] { mm::load_checkpoint(file, "bbbb"); });
+  EXPECT_NE(msg.find("body model"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("aaaa"), std::string::npos) << msg;
+  EXPECT_NO_THROW(mm::load_checkpoint(file, "aaaa"));
+  EXPECT_NO_THROW(mm::load_checkpoint(file));
+}
+
+TEST(Checkpoint, OptimizerStateAbsentIsReported) {
+  TempDir dir;
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  const auto file = dir / "o.pt";
+  mm::save_checkpoint(file, net, {});
+  torch::optim::Adam adam(net.parameters());
+  EXPECT_THROW(mm::load_optimizer_state(file, adam), motioncue::Error);
+}
