@@ -10,8 +10,9 @@ namespace motioncue::geometry {
 
 cv::Matx23d crop_affine(const PersonBox& box, int resolution, double rotation_deg) {
   if (!(box.scale > 0) || resolution <= 0)
-    throw Error("invalid crop").expected("scale > 0 and resolution > 0").found(
-        "scale " + std::to_string(box.scale) + ", resolution " + std::to_string(resolution));
+    throw Error("invalid crop")
+        .expected("scale > 0 and resolution > 0")
+        .found("scale " + std::to_string(box.scale) + ", resolution " + std::to_string(resolution));
   const double k = resolution / (200.0 * box.scale);
   const double th = rotation_deg * M_PI / 180.0;
   const double c = std::cos(th), s = std::sin(th);

@@ -46,14 +46,18 @@ at::Tensor visibility_mask(const at::Tensor& screen, const at::Tensor& faces, in
   RasterOptions options;
   options.perspective_correct = perspective_correct;
   options.barycentrics = false;
-  at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
+  auto work = [&](int64_t begin, int64_t end) {
     thread_local RasterResult raster;  // buffers reused across calls on this thread
     for (int64_t b = begin; b < end; ++b) {
       rasterize_into(p + b * v * 3, v, t, f, height, width, options, raster);
       const auto visible = visible_vertices(raster, t, v);
       std::copy(visible.begin(), visible.end(), m + b * v);
     }
-  });
+  };
+  if (n == 1)
+    work(0, 1);  // no hand-off to the thread pool for a single mesh
+  else
+    at::parallel_for(0, n, 1, work);
   return mask.to(screen.device());
 }
 
