@@ -1,0 +1,110 @@
+// motioncue flow: precompute the optical flow of every frame pair of a dataset into the flow
+// cache, or compute the flow of one pair of images into a .flo file.
+#include <opencv2/imgcodecs.hpp>
+
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+#include "motioncue/core/progress.h"
+#include "motioncue/flow/estimator.h"
+#include "motioncue/flow/flo_io.h"
+#include "motioncue/flow/flow_cache.h"
+#include "motioncue/flow/precompute.h"
+#include "motioncue/flow/visualize.h"
+#include "verb.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace mf = motioncue::flow;
+
+struct FlowOptions {
+  std::string data, estimator = "dis-medium", cache;
+  int resolution = 224, gap = 1;
+  std::string image1, image2, out, color;
+};
+
+void write_png(const fs::path& file, const cv::Mat& image) {
+  std::vector<std::uint8_t> bytes;
+  if (!cv::imencode(".png", image, bytes)) throw motioncue::Error("cannot encode PNG").file(file);
+  motioncue::write_file_atomic(file, bytes);
+}
+
+void single_pair(const FlowOptions& o) {
+  if (o.image2.empty() || o.out.empty())
+    throw motioncue::Error("--image1 needs --image2 and --out");
+  const cv::Mat a = mf::read_frame(o.image1);
+  const cv::Mat b = mf::read_frame(o.image2, a.size());
+  const auto estimator = mf::make_flow_estimator(o.estimator);
+  const cv::Mat flow = estimator->compute(a, b);
+  mf::write_flo(o.out, flow);
+  if (!o.color.empty()) write_png(o.color, mf::flow_to_color(flow));
+  std::cout << "flow " << a.cols << "x" << a.rows << " (" << estimator->config_key() << ") -> "
+            << o.out << (o.color.empty() ? "" : ", " + o.color) << "\n";
+}
+
+void dataset(const FlowOptions& o) {
+  const auto estimator = mf::make_flow_estimator(o.estimator);
+  std::vector<mf::SequenceFrames> sequences;
+  std::int64_t total = 0;
+  for (const auto& dir : mf::find_sequences(o.data)) {
+    sequences.push_back(mf::read_sequence(dir));
+    total += mf::pair_count(sequences.back().frames.size(), o.gap);
+  }
+  const fs::path cache_dir = o.cache.empty() ? fs::path(o.data) / ".flow_cache" : fs::path(o.cache);
+  const mf::FlowCache cache(cache_dir);
+  std::mutex mutex;
+  motioncue::Progress progress("flow " + o.estimator, total, "pairs");
+  const auto stats = mf::precompute_flow(sequences, *estimator, cache, o.resolution, o.gap, [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    progress.advance();
+  });
+  progress.finish();
+  const double ms = stats.pairs > 0 ? 1000.0 * stats.seconds / double(stats.pairs) : 0.0;
+  std::printf(
+      "flow: %lld pairs (gap %d, %dx%d crops) in %lld sequences; %lld flows cached already, "
+      "%lld computed; %.1f ms/pair wall; estimator %s; cache %s\n",
+      static_cast<long long>(stats.pairs), o.gap, o.resolution, o.resolution,
+      static_cast<long long>(stats.sequences), static_cast<long long>(stats.hits),
+      static_cast<long long>(stats.misses), ms, estimator->config_key().c_str(),
+      cache_dir.string().c_str());
+}
+
+motioncue::cli::VerbRegistration reg(
+    "flow", "Precompute optical flow of a dataset's frame pairs, or of one image pair",
+    [](CLI::App& app) {
+      auto o = std::make_shared<FlowOptions>();
+      std::string names;
+      for (const auto& n : mf::flow_estimator_names()) names += (names.empty() ? "" : ", ") + n;
+      app.add_option("--data", o->data,
+                     "folder of sequences (<seq>/frames/*.png + annotations.npz), searched "
+                     "recursively");
+      app.add_option("--estimator", o->estimator, "flow estimator: " + names)
+          ->capture_default_str();
+      app.add_option("--resolution", o->resolution, "crop resolution (pixels)")
+          ->capture_default_str()
+          ->check(CLI::Range(8, 4096));
+      app.add_option("--gap", o->gap, "frame gap of the pairs (t, t + gap)")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 1000));
+      app.add_option("--cache", o->cache, "flow cache folder (default: <data>/.flow_cache)");
+      app.add_option("--image1", o->image1, "first image of a single pair");
+      app.add_option("--image2", o->image2, "second image of a single pair");
+      app.add_option("--out", o->out, "output .flo for a single pair");
+      app.add_option("--color", o->color, "also write the colour-coded flow (PNG)");
+      app.callback([o] {
+        if (!o->data.empty() && !o->image1.empty())
+          throw motioncue::Error("give either --data or --image1/--image2, not both");
+        if (!o->data.empty())
+          dataset(*o);
+        else if (!o->image1.empty())
+          single_pair(*o);
+        else
+          throw motioncue::Error("nothing to do: give --data DIR or --image1 A --image2 B --out F");
+      });
+    });
+
+}  // namespace
