@@ -1,0 +1,24 @@
+// motioncue demo: the whole low-data experiment on the built-in default, with a report.
+#include <iostream>
+
+#include "motioncue/experiments/demo.h"
+#include "verb.h"
+
+namespace {
+
+motioncue::cli::VerbRegistration reg(
+    "demo",
+    "Run the whole low-data experiment on the built-in synthetic benchmark and write a report",
+    [](CLI::App& app) {
+      auto o = std::make_shared<motioncue::experiments::DemoOptions>();
+      app.add_flag("--quick", o->quick, "every stage at tiny sizes (a few minutes)");
+      app.add_option("--out", o->out, "output folder (re-running resumes it)");
+      app.add_option("--seed", o->seed, "seed of the benchmark and of every run");
+      app.add_option("--data", o->data, "use an existing benchmark instead of generating one");
+      app.callback([o] {
+        motioncue::experiments::run_demo(*o);
+        std::cout << "report: " << (o->out / "report.html").string() << "\n";
+      });
+    });
+
+}  // namespace

@@ -1,0 +1,57 @@
+// motioncue eval: score a checkpoint on a split with MPJPE, PA-MPJPE, PVE and acceleration error.
+#include <iostream>
+
+#include "motioncue/body/body_model.h"
+#include "motioncue/data/video_dataset.h"
+#include "motioncue/eval/evaluator.h"
+#include "motioncue/eval/table.h"
+#include "motioncue/model/checkpoint.h"
+#include "motioncue/model/network.h"
+#include "motioncue/train/run_setup.h"
+#include "verb.h"
+
+namespace {
+
+struct EvalOptions {
+  std::string checkpoint, data, split = "test", out, predictions, body_model, device = "auto";
+  int batch_size = 32;
+};
+
+motioncue::cli::VerbRegistration reg(
+    "eval", "Evaluate a checkpoint on a split of a benchmark", [](CLI::App& app) {
+      auto o = std::make_shared<EvalOptions>();
+      app.add_option("--checkpoint", o->checkpoint, "network checkpoint")->required();
+      app.add_option("--data", o->data, "benchmark root, or a split folder of sequences")
+          ->required();
+      app.add_option("--split", o->split, "split under the benchmark root (test, val, ...)");
+      app.add_option("--out", o->out, "result JSON")->required();
+      app.add_option("--save-predictions", o->predictions,
+                     ".npz with pred_joints, gt_joints (mm), sequence, frame");
+      app.add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
+      app.add_option("--device", o->device, "auto, cpu or cuda");
+      app.add_option("--batch-size", o->batch_size, "frames per batch");
+      app.callback([o] {
+        namespace mc = motioncue;
+        const auto device = mc::train::resolve_device(o->device);
+        const auto body = mc::train::load_body_model(o->body_model, device);
+        auto loaded = mc::model::load_checkpoint(o->checkpoint, body.hash());
+        loaded.network->to(device);
+        loaded.network->set_train(false);
+        std::filesystem::path split = o->data;
+        if (std::filesystem::is_directory(split / o->split)) split /= o->split;
+        const auto dataset = mc::data::VideoDataset::open(split);
+        mc::eval::EvalOptions eo;
+        eo.resolution = loaded.network->config().resolution;
+        eo.batch_size = o->batch_size;
+        eo.keep_predictions = !o->predictions.empty();
+        const auto r = mc::eval::evaluate(mc::eval::single_frame_predictor(*loaded.network), body,
+                                          dataset, eo);
+        mc::eval::write_result_json(o->out, r);
+        if (!o->predictions.empty()) mc::eval::write_predictions(o->predictions, r);
+        auto rows = r.per_sequence;
+        rows.emplace_back("all", r.overall);
+        std::cout << mc::eval::metrics_table(rows);
+      });
+    });
+
+}  // namespace

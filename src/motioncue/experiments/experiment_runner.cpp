@@ -1,0 +1,243 @@
+#include "motioncue/experiments/experiment_runner.h"
+
+#include <torch/torch.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "motioncue/body/body_model.h"
+#include "motioncue/core/config.h"
+#include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+#include "motioncue/core/run_dir.h"
+#include "motioncue/data/video_dataset.h"
+#include "motioncue/eval/evaluator.h"
+#include "motioncue/model/checkpoint.h"
+#include "motioncue/model/network.h"
+#include "motioncue/train/defaults.h"
+#include "motioncue/train/run_setup.h"
+#include "motioncue/train/trainers.h"
+
+namespace fs = std::filesystem;
+
+namespace motioncue::experiments {
+namespace {
+
+std::string yaml_text(const YAML::Node& n) {
+  YAML::Emitter e;
+  e << n;
+  return e.c_str();
+}
+
+void merge_node(Config& config, const YAML::Node& n, const std::string& origin) {
+  if (n && n.IsMap() && n.size() > 0) config.merge_yaml(yaml_text(n), origin);
+}
+
+eval::MetricSummary read_summary(const nlohmann::json& j) {
+  eval::MetricSummary s;
+  s.mpjpe = j.at("mpjpe");
+  s.pa_mpjpe = j.at("pa_mpjpe");
+  s.pve = j.at("pve");
+  s.accel = j.at("accel");
+  s.frames = j.at("frames");
+  return s;
+}
+
+// Evaluates the run's best checkpoint on the test split; writes test.json and the predictions.
+RunRecord evaluate_run(const fs::path& dir, const fs::path& split, const std::string& device_name) {
+  const auto device = train::resolve_device(device_name);
+  const auto body = train::load_body_model("", device);
+  auto loaded = model::load_checkpoint(dir / "best.ckpt", body.hash());
+  loaded.network->to(device);
+  loaded.network->set_train(false);
+  const auto dataset = data::VideoDataset::open(split);
+  eval::EvalOptions eo;
+  eo.resolution = loaded.network->config().resolution;
+  const auto r = eval::evaluate(eval::single_frame_predictor(*loaded.network), body, dataset, eo);
+  eval::write_predictions(dir / "test_predictions.npz", r);
+  nlohmann::json j = eval::to_json(r);
+  const nlohmann::json summary = nlohmann::json::parse(read_file_text(dir / "summary.json"));
+  j["val_pa_mpjpe"] = summary.at("best_val_pa_mpjpe");
+  j["best_step"] = summary.at("best_step");
+  j["seconds"] = summary.at("seconds");
+  write_file_atomic(dir / "test.json", j.dump(2) + "\n");
+  RunRecord rec;
+  rec.test = r.overall;
+  return rec;
+}
+
+RunRecord load_record(const fs::path& dir) {
+  const auto j = nlohmann::json::parse(read_file_text(dir / "test.json"));
+  RunRecord r;
+  r.test = read_summary(j.at("overall"));
+  r.val_pa_mpjpe = j.value("val_pa_mpjpe", 0.0);
+  r.best_step = j.value("best_step", -1L);
+  r.seconds = j.value("seconds", 0.0);
+  r.dir = dir;
+  return r;
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0 : s / v.size();
+}
+double sd(const std::vector<double>& v) {
+  if (v.size() < 2) return 0;
+  const double m = mean(v);
+  double s = 0;
+  for (double x : v) s += (x - m) * (x - m);
+  return std::sqrt(s / (v.size() - 1));
+}
+
+}  // namespace
+
+ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
+                                const RunnerHooks& hooks) {
+  if (spec.data.empty()) throw Error("the experiment names no benchmark").key("data");
+  const fs::path split = spec.data / spec.eval_split;
+  ExperimentResult result{spec, {}};
+  for (const auto count : spec.labeled_counts) {
+    for (const auto seed : spec.seeds) {
+      const fs::path group = out / fmt::format("labeled_{}", count) / fmt::format("seed_{}", seed);
+      const std::string device = "auto";
+      // The baseline of this (count, seed).
+      const fs::path base_dir = group / "baseline";
+      if (!fs::exists(base_dir / "test.json")) {
+        if (hooks.on_stage)
+          hooks.on_stage(fmt::format("baseline, {} labeled, seed {}", count, seed));
+        Config config(train::kTrainDefaults, "train defaults");
+        merge_node(config, spec.train_common, "experiment '" + spec.name + "' train");
+        config.set("data=" + spec.data.string());
+        config.set(fmt::format("seed={}", seed));
+        config.set(fmt::format("labeled.count={}", count));
+        fs::remove_all(base_dir);
+        RunDir run(base_dir);
+        run.record(config);
+        train::run_training(config, run);
+        evaluate_run(base_dir, split, device);
+      }
+      RunRecord b = load_record(base_dir);
+      b.arm = "baseline", b.labeled = count, b.seed = seed;
+      result.runs.push_back(b);
+      for (const auto& arm : spec.arms) {
+        const fs::path dir = group / arm.name;
+        if (!fs::exists(dir / "test.json")) {
+          if (hooks.on_stage)
+            hooks.on_stage(fmt::format("{}, {} labeled, seed {}", arm.name, count, seed));
+          Config config(train::kRefineDefaults, "refine defaults");
+          merge_node(config, spec.refine_common, "experiment '" + spec.name + "' refine");
+          merge_node(config, arm.overrides, "experiment '" + spec.name + "' arm " + arm.name);
+          config.set("data=" + spec.data.string());
+          config.set(fmt::format("seed={}", seed));
+          config.set(fmt::format("labeled.count={}", count));
+          config.set(fmt::format("labeled.seed={}", seed));
+          config.set("init=" + (base_dir / "best.ckpt").string());
+          fs::remove_all(dir);
+          RunDir run(dir);
+          run.record(config);
+          train::run_refinement(config, run);
+          evaluate_run(dir, split, device);
+        }
+        RunRecord r = load_record(dir);
+        r.arm = arm.name, r.labeled = count, r.seed = seed;
+        result.runs.push_back(r);
+      }
+    }
+  }
+  return result;
+}
+
+std::vector<ArmSummary> summarise(const ExperimentResult& result) {
+  std::vector<ArmSummary> out;
+  std::vector<std::string> arms{"baseline"};
+  for (const auto& a : result.spec.arms) arms.push_back(a.name);
+  const bool has_control = std::find(arms.begin(), arms.end(), "control") != arms.end();
+  for (const auto count : result.spec.labeled_counts) {
+    // Paired by seed: the arm and its references share the baseline network and data.
+    std::map<std::pair<std::string, std::uint64_t>, const RunRecord*> by;
+    for (const auto& r : result.runs)
+      if (r.labeled == count) by[{r.arm, r.seed}] = &r;
+    for (const auto& arm : arms) {
+      ArmSummary s;
+      s.arm = arm, s.labeled = count, s.has_control = has_control;
+      std::vector<double> pa, mp, pv, ac, d_base, d_ctrl;
+      for (const auto seed : result.spec.seeds) {
+        const auto it = by.find({arm, seed});
+        if (it == by.end()) continue;
+        const auto& t = it->second->test;
+        pa.push_back(t.pa_mpjpe), mp.push_back(t.mpjpe), pv.push_back(t.pve), ac.push_back(t.accel);
+        s.mean.frames = t.frames;
+        const auto b = by.find({"baseline", seed});
+        if (b != by.end()) d_base.push_back(100.0 * (t.pa_mpjpe / b->second->test.pa_mpjpe - 1.0));
+        const auto c = by.find({"control", seed});
+        if (c != by.end()) d_ctrl.push_back(100.0 * (t.pa_mpjpe / c->second->test.pa_mpjpe - 1.0));
+      }
+      s.seeds = static_cast<int>(pa.size());
+      s.pa_per_seed = pa;
+      s.mean.pa_mpjpe = mean(pa), s.sd.pa_mpjpe = sd(pa);
+      s.mean.mpjpe = mean(mp), s.sd.mpjpe = sd(mp);
+      s.mean.pve = mean(pv), s.sd.pve = sd(pv);
+      s.mean.accel = mean(ac), s.sd.accel = sd(ac);
+      s.change_vs_baseline = mean(d_base);
+      s.change_vs_control = mean(d_ctrl);
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+std::string results_markdown(const ExperimentResult& result, const std::string& command) {
+  std::string md = "### " + result.spec.name + "\n\n";
+  md += "Command: `" + command + "`\n\n";
+  md += fmt::format(
+      "Seeds: {}; test split: {}; numbers in mm (accel in mm/frame^2), mean ± sd "
+      "over seeds; changes are per-seed paired relative PA-MPJPE changes.\n\n",
+      fmt::join(result.spec.seeds, ", "), result.spec.eval_split);
+  md +=
+      "| labeled | arm | PA-MPJPE | MPJPE | PVE | accel | vs baseline | vs control | PA-MPJPE per "
+      "seed |\n";
+  md += "|---:|---|---:|---:|---:|---:|---:|---:|---|\n";
+  for (const auto& s : summarise(result)) {
+    std::vector<std::string> per;
+    for (double v : s.pa_per_seed) per.push_back(fmt::format("{:.1f}", v));
+    md += fmt::format(
+        "| {} | {} | {:.1f} ± {:.1f} | {:.1f} ± {:.1f} | {:.1f} | {:.2f} | {} | {} | {} |\n",
+        s.labeled, s.arm, s.mean.pa_mpjpe, s.sd.pa_mpjpe, s.mean.mpjpe, s.sd.mpjpe, s.mean.pve,
+        s.mean.accel, s.arm == "baseline" ? "" : fmt::format("{:+.1f} %", s.change_vs_baseline),
+        (!s.has_control || s.arm == "baseline" || s.arm == "control")
+            ? ""
+            : fmt::format("{:+.1f} %", s.change_vs_control),
+        fmt::join(per, ", "));
+  }
+  return md + "\n";
+}
+
+void write_results(const ExperimentResult& result, const fs::path& out,
+                   const std::string& command) {
+  nlohmann::json j;
+  j["name"] = result.spec.name;
+  j["command"] = command;
+  for (const auto& r : result.runs) {
+    j["runs"].push_back({{"arm", r.arm},
+                         {"labeled", r.labeled},
+                         {"seed", r.seed},
+                         {"pa_mpjpe", r.test.pa_mpjpe},
+                         {"mpjpe", r.test.mpjpe},
+                         {"pve", r.test.pve},
+                         {"accel", r.test.accel},
+                         {"val_pa_mpjpe", r.val_pa_mpjpe},
+                         {"best_step", r.best_step},
+                         {"seconds", r.seconds},
+                         {"dir", r.dir.string()}});
+  }
+  write_file_atomic(out / "results.json", j.dump(2) + "\n");
+  write_file_atomic(out / "results.md", results_markdown(result, command));
+}
+
+}  // namespace motioncue::experiments

@@ -1,0 +1,58 @@
+// Runs an experiment (experiment_spec.h): for every labeled count and seed, trains the baseline,
+// runs every refinement arm from it, evaluates everything on the test split and aggregates the
+// numbers (mean and spread over seeds, change against the baseline and the control). Resumable:
+// a run whose test.json exists is not repeated.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "motioncue/eval/metrics.h"
+#include "motioncue/experiments/experiment_spec.h"
+
+namespace motioncue::experiments {
+
+struct RunRecord {
+  std::string arm;  // "baseline" or an arm name
+  std::int64_t labeled = 0;
+  std::uint64_t seed = 0;
+  eval::MetricSummary test;
+  double val_pa_mpjpe = 0;
+  long best_step = -1;
+  double seconds = 0;
+  std::filesystem::path dir;
+};
+
+struct ExperimentResult {
+  ExperimentSpec spec;
+  std::vector<RunRecord> runs;
+};
+
+struct RunnerHooks {
+  // Called when a stage starts (for the demo's progress and timings).
+  std::function<void(const std::string& stage)> on_stage;
+};
+
+ExperimentResult run_experiment(const ExperimentSpec& spec, const std::filesystem::path& out,
+                                const RunnerHooks& hooks = {});
+
+// Aggregates: per labeled count, per arm, mean and sample standard deviation over seeds.
+struct ArmSummary {
+  std::string arm;
+  std::int64_t labeled = 0;
+  int seeds = 0;
+  eval::MetricSummary mean, sd;
+  std::vector<double> pa_per_seed;
+  double change_vs_baseline = 0;  // relative PA-MPJPE change, %, per-seed paired mean
+  double change_vs_control = 0;   // same against the arm named "control" (0 without one)
+  bool has_control = false;
+};
+std::vector<ArmSummary> summarise(const ExperimentResult& result);
+std::string results_markdown(const ExperimentResult& result, const std::string& command);
+void write_results(const ExperimentResult& result, const std::filesystem::path& out,
+                   const std::string& command);
+
+}  // namespace motioncue::experiments

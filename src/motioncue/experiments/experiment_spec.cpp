@@ -1,0 +1,65 @@
+#include "motioncue/experiments/experiment_spec.h"
+
+#include <set>
+
+#include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+
+namespace motioncue::experiments {
+
+ExperimentSpec parse_experiment(const std::string& text, const std::string& origin) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw Error("malformed YAML: " + e.msg).file(origin);
+  }
+  if (!root.IsMap()) throw Error("an experiment must be a YAML map").file(origin);
+  static const std::set<std::string> known = {"name",  "data",   "seeds", "labeled_counts",
+                                              "train", "refine", "arms",  "eval_split"};
+  for (const auto& kv : root) {
+    const auto k = kv.first.as<std::string>();
+    if (!known.count(k))
+      throw Error("unknown experiment key")
+          .file(origin)
+          .key(k)
+          .expected("name, data, seeds, labeled_counts, train, refine, arms, eval_split");
+  }
+  ExperimentSpec s;
+  try {
+    s.name = root["name"] ? root["name"].as<std::string>() : "experiment";
+    if (root["data"]) s.data = root["data"].as<std::string>();
+    s.seeds = root["seeds"] ? root["seeds"].as<std::vector<std::uint64_t>>()
+                            : std::vector<std::uint64_t>{0};
+    s.labeled_counts = root["labeled_counts"]
+                           ? root["labeled_counts"].as<std::vector<std::int64_t>>()
+                           : std::vector<std::int64_t>{100};
+    if (root["eval_split"]) s.eval_split = root["eval_split"].as<std::string>();
+  } catch (const YAML::Exception& e) {
+    throw Error("wrong value type: " + e.msg).file(origin);
+  }
+  s.train_common = root["train"] ? YAML::Clone(root["train"]) : YAML::Node(YAML::NodeType::Map);
+  s.refine_common = root["refine"] ? YAML::Clone(root["refine"]) : YAML::Node(YAML::NodeType::Map);
+  if (root["arms"]) {
+    if (!root["arms"].IsMap())
+      throw Error("arms must be a map of name -> overrides").file(origin).key("arms");
+    for (const auto& kv : root["arms"]) {
+      Arm a;
+      a.name = kv.first.as<std::string>();
+      if (a.name == "baseline")
+        throw Error("'baseline' is reserved").file(origin).key("arms.baseline");
+      a.overrides = kv.second.IsNull() ? YAML::Node(YAML::NodeType::Map) : YAML::Clone(kv.second);
+      s.arms.push_back(std::move(a));
+    }
+  }
+  if (s.seeds.empty()) throw Error("at least one seed is needed").file(origin).key("seeds");
+  if (s.labeled_counts.empty())
+    throw Error("at least one labeled count is needed").file(origin).key("labeled_counts");
+  return s;
+}
+
+ExperimentSpec load_experiment(const std::filesystem::path& file) {
+  return parse_experiment(read_file_text(file), file.string());
+}
+
+}  // namespace motioncue::experiments

@@ -1,0 +1,36 @@
+// An experiment: baselines trained at one or more labeled sizes and seeds, then refinement arms
+// (each a set of config overrides), all evaluated on the test split. One YAML file describes it;
+// configs/experiments/ holds the ones docs/RESULTS.md reports.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace motioncue::experiments {
+
+struct Arm {
+  std::string name;
+  YAML::Node overrides;  // merged onto the refine defaults (after `refine_common`)
+};
+
+struct ExperimentSpec {
+  std::string name;
+  std::filesystem::path data;        // benchmark root
+  std::vector<std::uint64_t> seeds;  // one baseline and one run of every arm per seed
+  std::vector<std::int64_t> labeled_counts;
+  YAML::Node train_common;   // overrides of the train defaults for every baseline
+  YAML::Node refine_common;  // overrides of the refine defaults for every arm
+  std::vector<Arm> arms;
+  std::string eval_split = "test";
+};
+
+// Keys: name, data, seeds, labeled_counts, train, refine, arms (a map name -> overrides),
+// eval_split. Unknown keys are an Error naming the file.
+ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string& origin);
+ExperimentSpec load_experiment(const std::filesystem::path& file);
+
+}  // namespace motioncue::experiments

@@ -1,0 +1,37 @@
+#include "motioncue/train/batch_forward.h"
+
+#include <torch/torch.h>
+
+#include "motioncue/body/body_model.h"
+#include "motioncue/body/rotations.h"
+#include "motioncue/data/labeled_loader.h"
+#include "motioncue/losses/supervised.h"
+#include "motioncue/model/network.h"
+
+namespace motioncue::train {
+
+BodyPrediction predict_bodies(const model::PoseNetwork& network, const body::BodyModel& body,
+                              const at::Tensor& images) {
+  const model::Prediction p = network.forward(images.to(network.device()));
+  const body::BodyOutput out = body.forward(p.rotmats, p.betas);
+  return {p.rotmats, p.betas, p.cam, out.vertices, out.keypoints};
+}
+
+losses::SupervisedTerms supervised_forward(const model::PoseNetwork& network,
+                                           const body::BodyModel& body,
+                                           const data::LabeledBatch& batch,
+                                           const losses::SupervisedWeights& weights) {
+  const auto device = network.device();
+  const BodyPrediction pred = predict_bodies(network, body, batch.images);
+  losses::SupervisedTargets targets;
+  const auto n = batch.pose.size(0);
+  targets.rotmats = body::axis_angle_to_matrix(batch.pose.to(device).view({n, 24, 3}));
+  targets.betas = batch.betas.to(device);
+  targets.has_smpl = batch.has_smpl.to(device);
+  targets.keypoints2d = batch.keypoints2d.to(device);
+  targets.keypoints3d = batch.keypoints3d.to(device);
+  return losses::supervised_loss(pred.rotmats, pred.betas, pred.cam, pred.keypoints, targets,
+                                 weights);
+}
+
+}  // namespace motioncue::train

@@ -1,0 +1,60 @@
+#include "motioncue/train/defaults.h"
+
+namespace motioncue::train {
+
+const char* const kTrainDefaults = R"(
+seed: 0
+data: ""               # benchmark root (docs/FORMATS.md)
+body_model: ""         # empty: the built-in open body model
+device: auto           # auto, cpu, cuda
+labeled:
+  count: 100           # labeled images (a nested subset); -1 = all
+model:
+  backbone: compact    # compact, resnet18, resnet34, resnet50
+  resolution: 128
+train:
+  steps: 2000
+  batch_size: 16
+  lr: 5.0e-5
+  workers: 2
+  augment: true
+  val_every: 250
+  log_every: 50
+)";
+
+const char* const kRefineDefaults = R"(
+seed: 0
+data: ""
+body_model: ""
+device: auto
+init: ""               # checkpoint of the network to refine
+labeled:
+  count: 100           # the anchor's labeled images (use the baseline's count and seed)
+  seed: -1             # seed of the labeled subset; -1 = the checkpoint's
+refine:
+  steps: 500
+  batch_size: 16       # labeled images per step (the anchor)
+  pair_batch: 16       # unlabeled frame pairs per step
+  lr: 1.0e-5
+  adam_beta1: 0.5
+  w_frame: 1.0         # weight of the supervised anchor (0 = no anchor)
+  w_flow: 0.01         # motion consistency (0.01 normalised, 0.1 without normalisation)
+  w_texture: 0.0       # TexturePose colour consistency
+  w_keypoints: 0.0     # 2D keypoints on unlabeled frames (detector keypoints)
+  gap: 1
+  flow: dis-medium     # an estimator name, or oracle
+  normalize: true
+  threshold: true
+  backward: true
+  freeze_bn: true
+  dropout: false
+  color_gains: true
+  augment: true        # augmentation of the anchor's labeled images
+  unlabeled_sequences: -1   # use only the first k unlabeled sequences; -1 = all
+  unlabeled_split: unlabeled
+  workers: 2
+  val_every: 100
+  log_every: 25
+)";
+
+}  // namespace motioncue::train

@@ -1,0 +1,44 @@
+// Model selection on the validation split (never on test): evaluates the network, keeps the
+// checkpoint with the lowest validation PA-MPJPE, and logs the curve.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <limits>
+
+namespace motioncue::body {
+class BodyModel;
+}
+namespace motioncue::data {
+class VideoDataset;
+}
+namespace motioncue::model {
+class PoseNetwork;
+}
+
+namespace motioncue::train {
+
+struct ValidationPoint {
+  double pa_mpjpe = 0, mpjpe = 0, pve = 0, accel = 0;
+};
+
+class ModelSelector {
+ public:
+  ModelSelector(const data::VideoDataset& val, const body::BodyModel& body, int resolution,
+                std::filesystem::path best_checkpoint);
+  // Evaluates on the validation split; saves `network` as the best checkpoint when it improves.
+  ValidationPoint validate(model::PoseNetwork& network, long step, nlohmann::json meta);
+  double best_pa_mpjpe() const { return best_; }
+  long best_step() const { return best_step_; }
+
+ private:
+  const data::VideoDataset& val_;
+  const body::BodyModel& body_;
+  int resolution_;
+  std::filesystem::path best_path_;
+  double best_ = std::numeric_limits<double>::infinity();
+  long best_step_ = -1;
+};
+
+}  // namespace motioncue::train

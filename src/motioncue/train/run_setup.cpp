@@ -1,0 +1,38 @@
+#include "motioncue/train/run_setup.h"
+
+#include <torch/torch.h>
+
+#include "motioncue/body/body_model.h"
+#include "motioncue/core/config.h"
+#include "motioncue/core/error.h"
+
+namespace motioncue::train {
+
+c10::Device resolve_device(const std::string& name) {
+  if (name == "auto")
+    return torch::cuda::is_available() ? c10::Device(c10::kCUDA) : c10::Device(c10::kCPU);
+  if (name == "cpu") return c10::Device(c10::kCPU);
+  if (name == "cuda") {
+    if (!torch::cuda::is_available())
+      throw Error("CUDA was asked for but this LibTorch build has no CUDA device").key("device");
+    return c10::Device(c10::kCUDA);
+  }
+  throw Error("unknown device").key("device").expected("auto, cpu or cuda").found(name);
+}
+
+body::BodyModel load_body_model(const std::string& path, const c10::Device& device) {
+  body::BodyModel model = path.empty() ? body::load_default_model() : body::BodyModel::load(path);
+  model.to(device, torch::kFloat);
+  return model;
+}
+
+std::filesystem::path data_root(const Config& config) {
+  const std::filesystem::path root = config.get<std::string>("data");
+  if (root.empty())
+    throw Error("no benchmark given").key("data").expected("a folder made by motioncue synth");
+  if (!std::filesystem::is_directory(root))
+    throw Error("benchmark folder not found").file(root.string()).key("data");
+  return root;
+}
+
+}  // namespace motioncue::train

@@ -1,0 +1,170 @@
+#include <torch/torch.h>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "motioncue/body/body_model.h"
+#include "motioncue/core/config.h"
+#include "motioncue/core/error.h"
+#include "motioncue/core/npy.h"
+#include "motioncue/core/progress.h"
+#include "motioncue/core/run_dir.h"
+#include "motioncue/core/seed.h"
+#include "motioncue/data/labeled_dataset.h"
+#include "motioncue/data/labeled_loader.h"
+#include "motioncue/data/pair_sampler.h"
+#include "motioncue/data/video_dataset.h"
+#include "motioncue/losses/supervised.h"
+#include "motioncue/model/checkpoint.h"
+#include "motioncue/model/network.h"
+#include "motioncue/train/batch_forward.h"
+#include "motioncue/train/curve_log.h"
+#include "motioncue/train/model_selection.h"
+#include "motioncue/train/run_setup.h"
+#include "motioncue/train/summary.h"
+#include "motioncue/train/trainers.h"
+#include "motioncue/train/unlabeled_step.h"
+
+namespace motioncue::train {
+
+TrainSummary run_refinement(const Config& config, const RunDir& run) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto seed = config.get<std::uint64_t>("seed");
+  seed_everything(seed);
+  const c10::Device device = resolve_device(config.get<std::string>("device"));
+  const body::BodyModel body = load_body_model(config.get<std::string>("body_model"), device);
+  const auto root = data_root(config);
+  const std::string init = config.get<std::string>("init");
+  if (init.empty()) throw Error("no network to refine").key("init").expected("a checkpoint");
+
+  model::LoadedCheckpoint loaded = model::load_checkpoint(init, body.hash());
+  model::PoseNetwork& network = *loaded.network;
+  network.to(device);
+  const int resolution = network.config().resolution;
+
+  // The anchor: the same labeled images the baseline was trained on (same count, same seed).
+  const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");
+  const auto count = config.get<std::int64_t>("labeled.count");
+  const auto subset_seed_cfg = config.get<std::int64_t>("labeled.seed");
+  const std::uint64_t subset_seed = subset_seed_cfg >= 0
+                                        ? static_cast<std::uint64_t>(subset_seed_cfg)
+                                        : loaded.meta.value("seed", static_cast<std::uint64_t>(0));
+  const std::vector<std::int64_t> indices =
+      labeled.subset(count < 0 ? labeled.size() : count, subset_seed);
+  write_npy(run / "labeled_indices.npy",
+            NpyArray::from_i64({static_cast<std::int64_t>(indices.size())}, indices));
+  const auto val = data::VideoDataset::open(root / "val");
+
+  const double w_frame = config.get<double>("refine.w_frame");
+  UnlabeledWeights uw;
+  uw.flow = config.get<double>("refine.w_flow");
+  uw.texture = config.get<double>("refine.w_texture");
+  uw.keypoints = config.get<double>("refine.w_keypoints");
+  const bool use_pairs = uw.flow > 0 || uw.texture > 0 || uw.keypoints > 0;
+  if (w_frame <= 0 && !use_pairs)
+    throw Error("nothing to optimise: every loss weight is 0").key("refine");
+  UnlabeledOptions uo;
+  uo.normalize = config.get<bool>("refine.normalize");
+  uo.threshold = config.get<bool>("refine.threshold");
+  uo.backward = config.get<bool>("refine.backward");
+  uo.resolution = resolution;
+
+  data::Augmentation augment;
+  augment.enabled = config.get<bool>("refine.augment");
+  const int workers = config.get<int>("refine.workers");
+  data::LabeledLoader labeled_loader(labeled, indices, config.get<int>("refine.batch_size"),
+                                     resolution, augment, derive_seed(seed, "labeled"), workers);
+  std::unique_ptr<data::VideoDataset> unlabeled;
+  std::unique_ptr<data::PairLoader> pair_loader;
+  if (use_pairs) {
+    unlabeled = std::make_unique<data::VideoDataset>(
+        data::VideoDataset::open(root / config.get<std::string>("refine.unlabeled_split")));
+    pair_loader = std::make_unique<data::PairLoader>(
+        *unlabeled, config.get<int>("refine.pair_batch"), resolution, config.get<int>("refine.gap"),
+        config.get<std::string>("refine.flow"), root / ".flow_cache",
+        config.get<bool>("refine.color_gains"), derive_seed(seed, "pairs"), workers,
+        config.get<int>("refine.unlabeled_sequences"));
+    spdlog::info("{} unlabeled pairs from '{}' (flow: {})", pair_loader->num_pairs(),
+                 config.get<std::string>("refine.unlabeled_split"),
+                 config.get<std::string>("refine.flow"));
+  }
+
+  // METHOD.md section 5: BatchNorm statistics frozen and dropout off (switchable for ablations).
+  network.set_train(true);
+  network.freeze_batchnorm(config.get<bool>("refine.freeze_bn"));
+  network.set_dropout(config.get<bool>("refine.dropout"));
+  torch::optim::Adam optimizer(
+      network.parameters(),
+      torch::optim::AdamOptions(config.get<double>("refine.lr"))
+          .betas(std::make_tuple(config.get<double>("refine.adam_beta1"), 0.999)));
+
+  nlohmann::json meta = loaded.meta;
+  meta["kind"] = "refined";
+  meta["init"] = init;
+  meta["refine_config"] = config.to_yaml();
+  ModelSelector selector(val, body, resolution, run / "best.ckpt");
+  CurveLog curves(run / "curves.csv");
+  const int steps = config.get<int>("refine.steps");
+  const int val_every = config.get<int>("refine.val_every");
+  const int log_every = config.get<int>("refine.log_every");
+  // Step 0 takes part in model selection: refinement must beat its own starting point.
+  {
+    const ValidationPoint p0 = selector.validate(network, 0, meta);
+    curves.add(0, {{"val_pa_mpjpe", p0.pa_mpjpe}, {"val_mpjpe", p0.mpjpe}});
+  }
+
+  Progress progress("refine", steps, "step");
+  std::map<std::string, double> running;
+  for (int step = 1; step <= steps; ++step) {
+    at::Tensor total;
+    if (w_frame > 0) {
+      const losses::SupervisedTerms sup =
+          supervised_forward(network, body, labeled_loader.next(), losses::SupervisedWeights{});
+      total = w_frame * sup.total;
+      running["supervised"] += sup.total.item<double>();
+    }
+    if (use_pairs) {
+      const UnlabeledTerms u = unlabeled_forward(network, body, pair_loader->next(), uw, uo);
+      total = total.defined() ? total + u.total : u.total;
+      for (const auto& [k, v] : u.logged) running[k] += v;
+    }
+    const double loss = total.item<double>();
+    if (!std::isfinite(loss))
+      throw Error("refinement diverged: the loss is not finite at step " + std::to_string(step))
+          .found(std::to_string(loss));
+    optimizer.zero_grad();
+    total.backward();
+    optimizer.step();
+    running["loss"] += loss;
+    progress.advance();
+    if (step % log_every == 0 || step == steps) {
+      const int n = step % log_every == 0 ? log_every : step % log_every;
+      for (auto& [k, v] : running) v /= n;
+      progress.set_status(fmt::format("loss {:.4f}", running["loss"]));
+      curves.add(step, running);
+      running.clear();
+    }
+    if (step % val_every == 0 || step == steps) {
+      const ValidationPoint p = selector.validate(network, step, meta);
+      curves.add(step, {{"val_pa_mpjpe", p.pa_mpjpe}, {"val_mpjpe", p.mpjpe}});
+      curves.flush();
+    }
+  }
+  progress.finish();
+  meta["step"] = steps;
+  model::save_checkpoint(run / "last.ckpt", network, meta, &optimizer);
+
+  TrainSummary s;
+  s.best_checkpoint = run / "best.ckpt";
+  s.last_checkpoint = run / "last.ckpt";
+  s.best_val_pa_mpjpe = selector.best_pa_mpjpe();
+  s.best_step = selector.best_step();
+  s.steps = steps;
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  write_summary(run / "summary.json", s);
+  return s;
+}
+
+}  // namespace motioncue::train

@@ -1,0 +1,73 @@
+#include "motioncue/train/unlabeled_step.h"
+
+#include <torch/torch.h>
+
+#include "motioncue/body/body_model.h"
+#include "motioncue/data/pair_sampler.h"
+#include "motioncue/geometry/camera.h"
+#include "motioncue/geometry/rasterizer.h"
+#include "motioncue/losses/flow_consistency.h"
+#include "motioncue/losses/keypoints.h"
+#include "motioncue/losses/texture_consistency.h"
+#include "motioncue/model/network.h"
+#include "motioncue/train/batch_forward.h"
+
+namespace motioncue::train {
+
+UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::BodyModel& body,
+                                 const data::PairBatch& pairs, const UnlabeledWeights& weights,
+                                 const UnlabeledOptions& options) {
+  const auto device = network.device();
+  const int64_t n = pairs.images1.size(0);
+  // One pass over both frames: with BatchNorm frozen the batch composition does not matter.
+  const BodyPrediction pred =
+      predict_bodies(network, body, torch::cat({pairs.images1, pairs.images2}).to(device));
+  const double res = options.resolution;
+  const at::Tensor points = geometry::weak_perspective_project(pred.vertices, pred.cam, res);
+  at::Tensor visible;
+  {
+    torch::NoGradGuard no_grad;
+    const at::Tensor screen = geometry::weak_perspective_screen(pred.vertices, pred.cam, res);
+    visible =
+        geometry::visibility_mask(screen, body.faces(), options.resolution, options.resolution);
+  }
+  const at::Tensor p1 = points.slice(0, 0, n), p2 = points.slice(0, n, 2 * n);
+  const at::Tensor both = visible.slice(0, 0, n).logical_and(visible.slice(0, n, 2 * n));
+
+  UnlabeledTerms out;
+  out.total = torch::zeros({}, points.options());
+  if (weights.flow > 0) {
+    losses::FlowLossOptions fo;
+    fo.normalize = options.normalize;
+    fo.threshold = options.threshold;
+    fo.backward = options.backward;
+    fo.resolution = options.resolution;
+    const losses::FlowLossTerms f = losses::flow_consistency_loss(
+        p1, p2, both, pairs.flow_fw.to(device), pairs.flow_bw.to(device), fo);
+    out.total = out.total + weights.flow * f.loss;
+    out.logged["flow"] = f.loss.item<double>();
+    out.logged["flow_pairs_kept"] =
+        f.pairs_total > 0 ? static_cast<double>(f.pairs_kept) / f.pairs_total : 0.0;
+    out.logged["visible_fraction"] = f.mean_visible_fraction;
+  }
+  if (weights.texture > 0) {
+    const losses::TextureLossTerms t = losses::texture_consistency_loss(
+        pairs.clean1.to(device), pairs.clean2.to(device), p1, p2, both);
+    out.total = out.total + weights.texture * t.loss;
+    out.logged["texture"] = t.loss.item<double>();
+  }
+  if (weights.keypoints > 0 && pairs.keypoints1.defined()) {
+    const at::Tensor kp = pred.keypoints;
+    const at::Tensor cam = pred.cam;
+    const at::Tensor k1 = losses::keypoints_2d_loss(kp.slice(0, 0, n), cam.slice(0, 0, n),
+                                                    pairs.keypoints1.to(device));
+    const at::Tensor k2 = losses::keypoints_2d_loss(kp.slice(0, n, 2 * n), cam.slice(0, n, 2 * n),
+                                                    pairs.keypoints2.to(device));
+    const at::Tensor k = 0.5 * (k1 + k2);
+    out.total = out.total + weights.keypoints * k;
+    out.logged["keypoints"] = k.item<double>();
+  }
+  return out;
+}
+
+}  // namespace motioncue::train

@@ -1,0 +1,40 @@
+// The unlabeled half of a refinement step: both frames of each pair through the network and the
+// body model, projection with each frame's own camera, visibility in each frame (no gradient),
+// then the motion-consistency, colour-consistency and keypoint terms (METHOD.md sections 4, 6).
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <map>
+#include <string>
+
+namespace motioncue::body {
+class BodyModel;
+}
+namespace motioncue::model {
+class PoseNetwork;
+}
+namespace motioncue::data {
+struct PairBatch;
+}
+
+namespace motioncue::train {
+
+struct UnlabeledWeights {
+  double flow = 0.01, texture = 0, keypoints = 0;
+};
+struct UnlabeledOptions {
+  bool normalize = true, threshold = true, backward = true;
+  int resolution = 128;
+};
+
+struct UnlabeledTerms {
+  at::Tensor total;                      // weighted sum, differentiable
+  std::map<std::string, double> logged;  // each term (unweighted) and diagnostics
+};
+
+UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::BodyModel& body,
+                                 const data::PairBatch& pairs, const UnlabeledWeights& weights,
+                                 const UnlabeledOptions& options);
+
+}  // namespace motioncue::train
