@@ -1,0 +1,122 @@
+#include "motioncue/data/labeled_dataset.h"
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "motioncue/core/error.h"
+#include "motioncue/core/npz.h"
+#include "motioncue/core/seed.h"
+#include "motioncue/data/rng.h"
+
+namespace motioncue::data {
+
+LabeledDataset LabeledDataset::open(const std::filesystem::path& annotations_npz) {
+  const Npz npz = read_npz(annotations_npz);
+  const std::string origin = annotations_npz.string();
+  LabeledDataset d;
+  d.file_ = annotations_npz;
+  d.folder_ = annotations_npz.parent_path();
+
+  const NpyArray& names = npz.at("imgname");
+  if (names.dtype != DType::kStr || names.shape.size() != 1)
+    throw Error("imgname must be a 1-D array of strings")
+        .file(origin)
+        .key("imgname")
+        .found(dtype_name(names.dtype) + " " + names.shape_string());
+  d.imgname_ = names.to_strings();
+  const std::int64_t n = static_cast<std::int64_t>(d.imgname_.size());
+  if (n == 0) throw Error("the dataset has no images").file(origin).key("imgname");
+
+  auto numeric = [&](const std::string& key,
+                     const std::vector<std::int64_t>& dims) -> const NpyArray& {
+    const NpyArray& a = npz.at(key, dims);
+    if (a.dtype == DType::kStr)
+      throw Error("expected a numeric array").file(origin).key(key).found("strings");
+    return a;
+  };
+  d.center_ = numeric("center", {n, 2}).to_f64();
+  d.scale_ = numeric("scale", {n}).to_f64();
+  d.part_ = numeric("part", {n, kNumKeypoints, 3}).to_f32();
+  d.S_ = numeric("S", {n, kNumKeypoints, 4}).to_f32();
+  d.pose_ = numeric("pose", {n, kPoseDim}).to_f32();
+  d.shape_ = numeric("shape", {n, kBetaDim}).to_f32();
+  for (double v : numeric("has_smpl", {n}).to_f64()) d.has_smpl_.push_back(v != 0.0 ? 1 : 0);
+  if (npz.contains("subset_rank")) d.subset_rank_ = numeric("subset_rank", {n}).to_i64();
+
+  for (std::int64_t i = 0; i < n; ++i) {
+    const double s = d.scale_[static_cast<std::size_t>(i)];
+    if (!(s > 0) || !std::isfinite(s))
+      throw Error("person box scale must be positive and finite")
+          .file(origin)
+          .key("scale")
+          .found("row " + std::to_string(i) + ": " + std::to_string(s));
+    if (!std::isfinite(d.center_[2 * i]) || !std::isfinite(d.center_[2 * i + 1]))
+      throw Error("person box centre is not finite")
+          .file(origin)
+          .key("center")
+          .found("row " + std::to_string(i));
+  }
+  for (std::int64_t i = 0; i < n; ++i) {
+    const auto path = d.image_path(i);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      throw Error("image file named in imgname is missing")
+          .file(path.string())
+          .key("imgname[" + std::to_string(i) + "]")
+          .found("listed in " + origin);
+  }
+  return d;
+}
+
+std::size_t LabeledDataset::row(std::int64_t i) const {
+  if (i < 0 || i >= size())
+    throw Error("labeled image index out of range")
+        .file(file_.string())
+        .expected("0.." + std::to_string(size() - 1))
+        .found(std::to_string(i));
+  return static_cast<std::size_t>(i);
+}
+
+std::filesystem::path LabeledDataset::image_path(std::int64_t i) const {
+  return folder_ / imgname_[row(i)];
+}
+
+cv::Mat LabeledDataset::image(std::int64_t i) const {
+  const auto path = image_path(i);
+  cv::Mat img = cv::imread(path.string(), cv::IMREAD_COLOR);
+  if (img.empty())
+    throw Error("cannot read the image (missing or not an image)").file(path.string());
+  return img;
+}
+
+geometry::PersonBox LabeledDataset::box(std::int64_t i) const {
+  const std::size_t r = row(i);
+  return {{center_[2 * r], center_[2 * r + 1]}, scale_[r]};
+}
+
+std::vector<std::int64_t> LabeledDataset::subset(std::int64_t count, std::uint64_t seed) const {
+  if (count <= 0 || count > size())
+    throw Error("subset size out of range")
+        .file(file_.string())
+        .expected("1.." + std::to_string(size()))
+        .found(std::to_string(count));
+  std::vector<std::int64_t> order;
+  if (has_subset_rank()) {
+    order.resize(static_cast<std::size_t>(size()));
+    std::iota(order.begin(), order.end(), std::int64_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+      return subset_rank_[static_cast<std::size_t>(a)] < subset_rank_[static_cast<std::size_t>(b)];
+    });
+  } else {
+    Rng rng(derive_seed(seed, "labeled-subset"));
+    order = random_permutation(size(), rng);
+  }
+  order.resize(static_cast<std::size_t>(count));
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+}  // namespace motioncue::data

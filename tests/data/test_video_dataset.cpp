@@ -1,0 +1,146 @@
+#include <gtest/gtest.h>
+
+#include <torch/torch.h>
+
+#include "../support/temp_dir.h"
+#include "motioncue/core/error.h"
+#include "motioncue/data/network_input.h"
+#include "motioncue/data/sequence_loader.h"
+#include "motioncue/data/video_dataset.h"
+#include "tiny_datasets.h"
+
+namespace d = motioncue::data;
+namespace g = motioncue::geometry;
+namespace mt = motioncue::testing;
+using motioncue::Error;
+
+namespace {
+
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no motioncue::Error thrown";
+  return {};
+}
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST(VideoDataset, OpensSequencesSortedWithTheirAnnotations) {
+  mt::TempDir tmp;
+  mt::VideoSpec a, b;
+  a.frames = 3;
+  b.frames = 5;
+  b.detected = true;
+  mt::write_sequence(tmp / "seq_b", b);
+  mt::write_sequence(tmp / "seq_a", a);
+  const auto ds = d::VideoDataset::open(tmp.path());
+  ASSERT_EQ(ds.num_sequences(), 2);
+  EXPECT_EQ(ds.sequence_name(0), "seq_a");
+  EXPECT_EQ(ds.num_frames(0), 3);
+  EXPECT_EQ(ds.num_frames(1), 5);
+  EXPECT_EQ(ds.total_frames(), 8);
+  EXPECT_TRUE(ds.has_ground_truth());
+  EXPECT_TRUE(ds.has_detected_keypoints());
+  EXPECT_TRUE(ds.annotations(0).keypoints2d_detected.empty());
+  EXPECT_EQ(ds.annotations(1).pose.size(), 5u * 72);
+  EXPECT_NEAR(ds.box(1, 2).center.x, 32 + 2 * 2.0, 1e-6);
+  EXPECT_NEAR(ds.box(1, 2).scale, 0.16, 1e-6);
+  EXPECT_EQ(ds.frame(1, 4).size(), cv::Size(64, 64));
+  EXPECT_EQ(ds.frame_path(0, 2), tmp.path() / "seq_a" / "frames" / "000002.png");
+  EXPECT_DOUBLE_EQ(ds.fps(0), 30.0);
+  EXPECT_THROW(ds.frame(0, 3), Error);
+  EXPECT_THROW(ds.box(2, 0), Error);
+}
+
+TEST(VideoDataset, UnlabeledSequencesNeedOnlyBoxes) {
+  mt::TempDir tmp;
+  mt::VideoSpec spec;
+  spec.ground_truth = false;
+  mt::write_sequence(tmp / "clip", spec);
+  const auto ds = d::VideoDataset::open(tmp.path());
+  EXPECT_FALSE(ds.has_ground_truth());
+  EXPECT_FALSE(ds.has_detected_keypoints());
+}
+
+TEST(VideoDataset, EmptySplitOrSequenceFolderNamesTheFolder) {
+  mt::TempDir tmp;
+  std::string msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, tmp.path().string())) << msg;
+  mt::write_sequence(tmp / "good", {});
+  std::filesystem::create_directories(tmp / "empty");
+  msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, (tmp / "empty").string())) << msg;
+  std::filesystem::create_directories(tmp / "empty" / "frames");
+  motioncue::write_npz(tmp / "empty" / "annotations.npz", motioncue::Npz{});
+  msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, (tmp / "empty" / "frames").string()) && contains(msg, "no frames"))
+      << msg;
+}
+
+TEST(VideoDataset, FrameCountMismatchNamesTheAnnotations) {
+  mt::TempDir tmp;
+  mt::write_sequence(tmp / "s", {});  // 4 frames
+  std::filesystem::remove(tmp / "s" / "frames" / "000003.png");
+  std::string msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, "meta.json")) << msg;  // meta says 4
+  std::filesystem::remove(tmp / "s" / "meta.json");
+  msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, (tmp / "s" / "annotations.npz").string())) << msg;
+  EXPECT_TRUE(contains(msg, "3 frames") && contains(msg, "4 rows")) << msg;
+}
+
+TEST(VideoDataset, GapInFrameNumbersNamesTheMissingFrame) {
+  mt::TempDir tmp;
+  mt::write_sequence(tmp / "s", {});
+  std::filesystem::remove(tmp / "s" / "frames" / "000001.png");
+  const std::string msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, "000001.png")) << msg;
+}
+
+TEST(VideoDataset, WrongShapeOfAnOptionalKeyNamesIt) {
+  mt::TempDir tmp;
+  mt::write_sequence(tmp / "s", {});
+  auto npz = motioncue::read_npz(tmp / "s" / "annotations.npz");
+  npz.set("joints3d", motioncue::NpyArray::from_f32({4, 14, 3}, std::vector<float>(4 * 14 * 3)));
+  motioncue::write_npz(tmp / "s" / "annotations.npz", npz);
+  const std::string msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, "joints3d") && contains(msg, "annotations.npz")) << msg;
+}
+
+TEST(SequenceLoader, EveryFrameInOrderCroppedByItsOwnBox) {
+  mt::TempDir tmp;
+  mt::VideoSpec a, b;
+  a.frames = 3;
+  b.frames = 2;
+  mt::write_sequence(tmp / "a", a);
+  mt::write_sequence(tmp / "b", b);
+  const auto ds = d::VideoDataset::open(tmp.path());
+  d::SequenceLoader loader(ds, 32, 4);
+  d::FrameBatch batch;
+  ASSERT_TRUE(loader.next(batch));
+  EXPECT_EQ(batch.seq, (std::vector<int64_t>{0, 0, 0, 1}));
+  EXPECT_EQ(batch.frame, (std::vector<int64_t>{0, 1, 2, 0}));
+  EXPECT_EQ(batch.images.sizes(), (std::vector<int64_t>{4, 3, 32, 32}));
+  EXPECT_EQ(batch.gt_keypoints3d.sizes(), (std::vector<int64_t>{4, 24, 3}));
+  EXPECT_EQ(batch.gt_pose.sizes(), (std::vector<int64_t>{4, 72}));
+  EXPECT_EQ(batch.gt_betas.sizes(), (std::vector<int64_t>{4, 10}));
+  EXPECT_FLOAT_EQ(batch.gt_keypoints3d[2][5][1].item<float>(), 0.1f + 2);
+  EXPECT_FLOAT_EQ(batch.gt_pose[1][3].item<float>(), 0.04f);
+  const at::Tensor expect = d::to_network_input(g::crop_image(ds.frame(0, 2), ds.box(0, 2), 32));
+  EXPECT_TRUE(torch::equal(batch.images[2], expect));
+  ASSERT_TRUE(loader.next(batch));
+  EXPECT_EQ(batch.seq, (std::vector<int64_t>{1}));
+  EXPECT_EQ(batch.frame, (std::vector<int64_t>{1}));
+  EXPECT_FALSE(loader.next(batch));
+  loader.reset();
+  ASSERT_TRUE(loader.next(batch));
+  EXPECT_EQ(batch.frame.size(), 4u);
+}
