@@ -1,7 +1,5 @@
 #include "motioncue/flow/oracle.h"
 
-#include <opencv2/imgproc.hpp>
-
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -9,6 +7,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npy.h"
+#include "motioncue/flow/sampling.h"
 
 namespace motioncue::flow {
 
@@ -44,18 +43,16 @@ cv::Mat crop_flow(const cv::Mat& full_flow, const geometry::PersonBox& box, int 
   const cv::Matx23d a = geometry::crop_affine(box, resolution);
   const double zoom = a(0, 0);  // rotation 0: the crop map is x' = zoom * x + t
   // Pre-image of crop pixel centre (j + 0.5) is (j + 0.5 - t) / zoom in full-frame coordinates,
-  // whose array index (centres at integers for remap) is that minus 0.5.
-  cv::Mat map_x(resolution, resolution, CV_32FC1), map_y(resolution, resolution, CV_32FC1);
-  for (int i = 0; i < resolution; ++i)
+  // whose array index (centres at integers) is that minus 0.5.
+  cv::Mat out(resolution, resolution, CV_32FC2);
+  for (int i = 0; i < resolution; ++i) {
+    auto* row = out.ptr<cv::Vec2f>(i);
+    const double y = (i + 0.5 - a(1, 2)) / zoom - 0.5;
     for (int j = 0; j < resolution; ++j) {
-      map_x.at<float>(i, j) = float((j + 0.5 - a(0, 2)) / zoom - 0.5);
-      map_y.at<float>(i, j) = float((i + 0.5 - a(1, 2)) / zoom - 0.5);
+      const cv::Vec2f v = sample_flow(full_flow, (j + 0.5 - a(0, 2)) / zoom - 0.5, y);
+      row[j] = cv::Vec2f(float(v[0] * zoom), float(v[1] * zoom));
     }
-  const float nan = std::numeric_limits<float>::quiet_NaN();
-  cv::Mat out;
-  cv::remap(full_flow, out, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_CONSTANT,
-            cv::Scalar(nan, nan));
-  out *= zoom;
+  }
   return out;
 }
 

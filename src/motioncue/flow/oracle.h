@@ -19,7 +19,8 @@ std::filesystem::path ground_truth_flow_path(const std::filesystem::path& sequen
 
 // Maps a full-frame flow into a crop (rotation 0): each crop pixel centre's pre-image in the full
 // frame is sampled bilinearly and the vector is scaled by the crop's zoom (resolution / (200 *
-// scale)). Outside the frame, or next to an invalid (NaN) pixel, the result is NaN.
+// scale)). Sampling as sample_flow (sampling.h): NaN where the nearest full-frame pixel is outside
+// the frame or invalid.
 cv::Mat crop_flow(const cv::Mat& full_flow, const geometry::PersonBox& box, int resolution);
 
 }  // namespace motioncue::flow
