@@ -41,6 +41,7 @@ TEST(VideoDataset, OpensSequencesSortedWithTheirAnnotations) {
   b.detected = true;
   mt::write_sequence(tmp / "seq_b", b);
   mt::write_sequence(tmp / "seq_a", a);
+  std::filesystem::create_directories(tmp / ".seq_c.partial" / "frames");  // interrupted writer
   const auto ds = d::VideoDataset::open(tmp.path());
   ASSERT_EQ(ds.num_sequences(), 2);
   EXPECT_EQ(ds.sequence_name(0), "seq_a");

@@ -136,7 +136,9 @@ VideoDataset VideoDataset::open(const fs::path& split_dir) {
     throw Error("video split folder not found").file(split_dir.string());
   std::vector<fs::path> dirs;
   for (const auto& entry : fs::directory_iterator(split_dir))
-    if (entry.is_directory()) dirs.push_back(entry.path());
+    // Hidden folders are not sequences (e.g. ".<seq>.partial", left by an interrupted synth run).
+    if (entry.is_directory() && entry.path().filename().string().rfind('.', 0) != 0)
+      dirs.push_back(entry.path());
   std::sort(dirs.begin(), dirs.end());
   if (dirs.empty())
     throw Error("video split has no sequence folders")

@@ -29,9 +29,10 @@ struct SequenceAnnotations {
 
 class VideoDataset {
  public:
-  // Every sub-folder of split_dir is a sequence (sorted by name). Throws Error naming the folder
-  // or file when the split has no sequence, a sequence lacks frames or annotations, the frame
-  // files are not 000000.png..(T-1), or an array's shape disagrees with the frame count.
+  // Every sub-folder of split_dir is a sequence (sorted by name), except hidden ones (".x"). Throws
+  // Error naming the folder or file when the split has no sequence, a sequence lacks frames or
+  // annotations, the frame files are not 000000.png..(T-1), or an array's shape disagrees with the
+  // frame count.
   static VideoDataset open(const std::filesystem::path& split_dir);
 
   const std::filesystem::path& split_dir() const { return split_dir_; }
