@@ -88,10 +88,19 @@ BodyOutput BodyModel::forward(const at::Tensor& rotmats_in, const at::Tensor& be
   auto joints = torch::stack(world_t, 1);  // N, 24, 3
   // Skinning transforms map rest positions to posed ones: x -> R (x - J_rest) + J_posed.
   auto t_all = joints - torch::matmul(r_all, joints_rest.unsqueeze(-1)).squeeze(-1);
-  auto a = torch::cat({r_all, t_all.unsqueeze(-1)}, 3).reshape({n, kNumJoints, 12});  // [R | t]
-  auto blended = torch::matmul(weights_, a).view({n, v, 3, 4});  // per-vertex [R | t]
-  auto homogeneous = torch::cat({v_posed, torch::ones({n, v, 1}, v_posed.options())}, 2);
-  auto vertices = (blended * homogeneous.unsqueeze(2)).sum(-1);  // N, V, 3
+  auto a = torch::cat({r_all, t_all.unsqueeze(-1)}, 3);  // N, 24, 3, 4: [R | t]
+  // Skinning in vertex-major layout: one (V x 24) * (24 x N*12) matrix product gives every
+  // vertex's blended [R | t]; the keypoint regressor then is one (24 x V) * (V x N*3) product.
+  auto blended =
+      torch::mm(weights_, a.permute({1, 0, 2, 3}).reshape({kNumJoints, n * 12})).view({v, n, 3, 4});
+  // x' = R x + t, written as four fused element-wise products (a reduction over the last
+  // dimension of size 4 would be several times slower).
+  auto posed_vn = v_posed.transpose(0, 1);  // V, N, 3
+  auto vertices_vn = blended.select(3, 3)
+                         .addcmul(blended.select(3, 0), posed_vn.narrow(2, 0, 1))
+                         .addcmul(blended.select(3, 1), posed_vn.narrow(2, 1, 1))
+                         .addcmul(blended.select(3, 2), posed_vn.narrow(2, 2, 1));  // V, N, 3
+  auto vertices = vertices_vn.transpose(0, 1).contiguous();                         // N, V, 3
 
   BodyOutput out;
   out.vertices = vertices;
@@ -101,7 +110,10 @@ BodyOutput BodyModel::forward(const at::Tensor& rotmats_in, const at::Tensor& be
         .file(source_.string())
         .key("J_regressor_keypoints");
   }
-  out.keypoints = torch::matmul(keypoint_regressor_, vertices);
+  out.keypoints = torch::mm(keypoint_regressor_, vertices_vn.reshape({v, n * 3}))
+                      .view({kNumKeypoints, n, 3})
+                      .transpose(0, 1)
+                      .contiguous();
   return out;
 }
 

@@ -185,7 +185,8 @@ std::vector<std::array<Vec3, kBetas>> shape_directions(
     // 1 weight: thickness grows with local radius, most on the trunk and thighs.
     const double fat = 0.10 * torso + 0.09 * leg + 0.07 * arm + 0.03 * head - 0.06 * extremity;
     d[1] = (std::max(fat, 0.0) * radius) * n;
-    d[1] = d[1] + (0.012 * bump(p.y, -0.06, 0.12) * std::max(n.z, 0.0) * torso) * Vec3{0, 0, 1};
+    const double front = smoothstep(-0.3, 0.9, n.z);  // smooth, no crease at the sides
+    d[1] = d[1] + (0.012 * bump(p.y, -0.06, 0.14) * front * torso) * Vec3{0, 0, 1};
     // 2 leg length: the legs stretch downwards below the hips.
     const double along_leg = std::clamp((J[1].y - p.y) / (J[1].y - sole), 0.0, 1.0);
     d[2] = Vec3{0, -0.040 * along_leg * smoothstep(-0.36, -0.5, p.y), 0};
@@ -201,11 +202,10 @@ std::vector<std::array<Vec3, kBetas>> shape_directions(
     const double along_arm = std::clamp((std::abs(p.x) - J[16].x) / 0.6, 0.0, 1.0);
     d[6] = Vec3{0.030 * side * along_arm * arm, 0, 0};
     // 7 chest and upper-arm muscle.
-    d[7] = (0.016 * bump(p.y, 0.10, 0.08) * torso * std::max(n.z, 0.0) +
-            0.08 * radius * sum_w(row, {16, 17})) *
-           n;
+    d[7] =
+        (0.016 * bump(p.y, 0.10, 0.10) * torso * front + 0.08 * radius * sum_w(row, {16, 17})) * n;
     // 8 belly, independent of overall weight.
-    d[8] = (0.025 * bump(p.y, -0.08, 0.09) * torso * std::max(n.z, 0.0)) * n;
+    d[8] = (0.022 * bump(p.y, -0.06, 0.15) * torso * front) * Vec3{0, -0.25, 1};
     // 9 head size (with the neck following half-way).
     d[9] = (0.06 * head) * (p - J[15]);
   }
