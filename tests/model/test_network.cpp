@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "motioncue/body/rotations.h"
 #include "motioncue/core/error.h"
 #include "motioncue/model/network.h"
-#include "motioncue/model/rotation6d.h"
 
 #include <map>
 #include <string>
@@ -24,27 +24,10 @@ std::map<std::string, at::Tensor> as_map(const std::vector<std::pair<std::string
 
 }  // namespace
 
-TEST(Rotation6d, RoundTripsRotationsAndOrthonormalisesArbitraryInput) {
-  torch::manual_seed(1);
-  auto raw = torch::randn({5, 6}, torch::kDouble);
-  auto r = mm::rot6d_to_rotmat(raw);
-  ASSERT_EQ(r.sizes(), (std::vector<int64_t>{5, 3, 3}));
-  auto eye = torch::eye(3, torch::kDouble).expand({5, 3, 3});
-  EXPECT_TRUE(torch::allclose(torch::matmul(r.transpose(1, 2), r), eye, 1e-9, 1e-9));
-  EXPECT_TRUE(torch::allclose(torch::linalg::det(r), torch::ones({5}, torch::kDouble)));
-  // A rotation's own 6D representation gives it back; the first column keeps its direction.
-  EXPECT_TRUE(torch::allclose(mm::rot6d_to_rotmat(mm::rotmat_to_rot6d(r)), r, 1e-9, 1e-9));
-  auto col0 = raw.reshape({5, 3, 2}).select(2, 0);
-  EXPECT_TRUE(torch::allclose(r.select(2, 0), col0 / col0.norm(2, 1, true), 1e-9, 1e-9));
-  // Row-major 3x2 layout: identity is (1, 0, 0, 1, 0, 0).
-  EXPECT_TRUE(torch::allclose(mm::rotmat_to_rot6d(torch::eye(3)),
-                              torch::tensor({1.f, 0.f, 0.f, 1.f, 0.f, 0.f})));
-}
-
 TEST(InitialState, UprightDefaultFacesTheCamera) {
   auto s = mm::InitialState::upright_default();
   ASSERT_EQ(s.pose6d.numel(), 144);
-  auto r = mm::rot6d_to_rotmat(s.pose6d.reshape({24, 6}));
+  auto r = motioncue::body::rot6d_to_matrix(s.pose6d.reshape({24, 6}));
   EXPECT_TRUE(torch::allclose(r[0], torch::diag(torch::tensor({1.f, -1.f, -1.f}))));
   for (int j = 1; j < 24; ++j) EXPECT_TRUE(torch::allclose(r[j], torch::eye(3)));
   EXPECT_TRUE(torch::allclose(s.cam, torch::tensor({0.9f, 0.f, 0.f})));

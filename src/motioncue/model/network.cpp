@@ -1,8 +1,8 @@
 #include "motioncue/model/network.h"
 
+#include "motioncue/body/rotations.h"
 #include "motioncue/core/error.h"
 #include "motioncue/model/hmr_module.h"
-#include "motioncue/model/rotation6d.h"
 
 #include <cmath>
 
@@ -48,7 +48,7 @@ InitialState InitialState::from_rotmats(const at::Tensor& rotmats, const at::Ten
   if (cam.numel() != kCamDim)
     throw Error("initial camera must have 3 values").found(std::to_string(cam.numel()));
   InitialState s;
-  s.pose6d = rotmat_to_rot6d(rotmats.to(torch::kFloat)).reshape({kPoseDim});
+  s.pose6d = body::matrix_to_rot6d(rotmats.to(torch::kFloat)).reshape({kPoseDim});
   s.betas = betas.to(torch::kFloat).reshape({kShapeDim}).clone();
   s.cam = cam.to(torch::kFloat).reshape({kCamDim}).clone();
   return s;
@@ -77,7 +77,7 @@ Prediction split_state(const torch::Tensor& state) {
   p.pose6d = state.narrow(1, 0, kPoseDim);
   p.betas = state.narrow(1, kPoseDim, kShapeDim);
   p.cam = state.narrow(1, kPoseDim + kShapeDim, kCamDim);
-  p.rotmats = rot6d_to_rotmat(p.pose6d.reshape({-1, kPoseJoints, 6}));
+  p.rotmats = body::rot6d_to_matrix(p.pose6d.reshape({-1, kPoseJoints, 6}));
   return p;
 }
 }  // namespace

@@ -15,13 +15,15 @@
 #include <utility>
 #include <vector>
 
+#include "motioncue/body/joint_sets.h"
+
 namespace torch::nn {
 class Module;
 }
 
 namespace motioncue::model {
 
-inline constexpr int64_t kPoseJoints = 24;
+inline constexpr int64_t kPoseJoints = body::kNumJoints;
 inline constexpr int64_t kPoseDim = kPoseJoints * 6;  // 144
 inline constexpr int64_t kShapeDim = 10;
 inline constexpr int64_t kCamDim = 3;
