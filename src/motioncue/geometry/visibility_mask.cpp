@@ -31,17 +31,17 @@ at::Tensor visibility_mask(const at::Tensor& screen, const at::Tensor& faces, in
   const int64_t n = screen.size(0), v = screen.size(1), f = faces.size(0);
   const auto pts = screen.detach().to(torch::kCPU, torch::kFloat32).contiguous();
   const auto tri = faces.detach().to(torch::kCPU, torch::kInt64).contiguous();
-  if (f > 0) {
-    const int64_t lo = tri.min().item<int64_t>(), hi = tri.max().item<int64_t>();
-    if (lo < 0 || hi >= v)
+  // Plain loops rather than ATen reductions/fills here: those open a parallel region, and on a
+  // busy machine waking the pool costs more than the whole rasterisation of a small batch.
+  const float* p = pts.data_ptr<float>();
+  const int64_t* t = tri.data_ptr<int64_t>();
+  for (int64_t k = 0; k < 3 * f; ++k)
+    if (t[k] < 0 || t[k] >= v)
       throw Error("face index out of range")
           .key("faces")
           .expected("0 <= index < " + std::to_string(v))
-          .found(std::to_string(lo < 0 ? lo : hi));
-  }
-  auto mask = torch::zeros({n, v}, torch::kBool);
-  const float* p = pts.data_ptr<float>();
-  const int64_t* t = tri.data_ptr<int64_t>();
+          .found(std::to_string(t[k]) + " in face " + std::to_string(k / 3));
+  auto mask = torch::empty({n, v}, torch::kBool);  // every entry is written below
   bool* m = mask.data_ptr<bool>();
   RasterOptions options;
   options.perspective_correct = perspective_correct;
