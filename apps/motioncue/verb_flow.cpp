@@ -12,6 +12,7 @@
 #include "motioncue/flow/estimator.h"
 #include "motioncue/flow/flo_io.h"
 #include "motioncue/flow/flow_cache.h"
+#include "motioncue/flow/oracle_eval.h"
 #include "motioncue/flow/precompute.h"
 #include "motioncue/flow/visualize.h"
 #include "verb.h"
@@ -24,6 +25,7 @@ namespace mf = motioncue::flow;
 struct FlowOptions {
   std::string data, estimator = "dis-medium", cache;
   int resolution = 224, gap = 1;
+  bool evaluate = false;
   std::string image1, image2, out, color;
 };
 
@@ -56,6 +58,18 @@ void dataset(const FlowOptions& o) {
   }
   const fs::path cache_dir = o.cache.empty() ? fs::path(o.data) / ".flow_cache" : fs::path(o.cache);
   const mf::FlowCache cache(cache_dir);
+  if (o.evaluate) {
+    const auto r = mf::evaluate_against_oracle(sequences, *estimator, o.resolution, o.gap, &cache);
+    if (r.pairs == 0)
+      throw motioncue::Error("no pair has ground-truth flow (<seq>/flow/fw_%06d.npy)").file(o.data);
+    std::printf(
+        "flow vs ground truth: estimator %s, gap %d, %dx%d crops: EPE %.3f px, Fl %.2f %% over "
+        "%lld pixels of %lld pairs (%lld pairs without ground truth)\n",
+        o.estimator.c_str(), o.gap, o.resolution, o.resolution, r.error.epe,
+        100.0 * r.error.outlier_rate, static_cast<long long>(r.error.count),
+        static_cast<long long>(r.pairs), static_cast<long long>(r.no_truth));
+    return;
+  }
   std::mutex mutex;
   motioncue::Progress progress("flow " + o.estimator, total, "pairs");
   const auto stats = mf::precompute_flow(sequences, *estimator, cache, o.resolution, o.gap, [&] {
@@ -91,6 +105,9 @@ motioncue::cli::VerbRegistration reg(
           ->capture_default_str()
           ->check(CLI::Range(1, 1000));
       app.add_option("--cache", o->cache, "flow cache folder (default: <data>/.flow_cache)");
+      app.add_flag("--evaluate", o->evaluate,
+                   "with --data: endpoint error of the forward flow against the ground-truth "
+                   "flow (<seq>/flow/fw_*.npy) on the pixels where it is defined");
       app.add_option("--image1", o->image1, "first image of a single pair");
       app.add_option("--image2", o->image2, "second image of a single pair");
       app.add_option("--out", o->out, "output .flo for a single pair");

@@ -4,6 +4,7 @@
 
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
+#include "motioncue/core/npy.h"
 #include "motioncue/flow/flo_io.h"
 #include "motioncue/flow/metrics.h"
 #include "sequence_fixture.h"
@@ -71,6 +72,29 @@ TEST(FlowCli, DatasetPrecomputeThenAllHits) {
                        " --estimator farneback --resolution 64 --cache " + (dir / "c").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("0 flows cached already, 6 computed"), std::string::npos) << r.output;
+}
+
+TEST(FlowCli, EvaluateAgainstGroundTruth) {
+  testing::TempDir dir;
+  const cv::Size size(96, 80);
+  testing::write_sequence(dir / "test" / "s0", 3, size, {1, 0});
+  // Exact flow (1, 0) everywhere for the two pairs.
+  for (int t = 0; t < 2; ++t) {
+    char name[32];
+    std::snprintf(name, sizeof name, "fw_%06d.npy", t);
+    write_npy(dir / "test" / "s0" / "flow" / name,
+              NpyArray::from_f32({size.height, size.width, 2},
+                                 std::vector<float>(std::size_t(size.area()) * 2, 0.0f)));
+  }
+  // Ground truth says "no motion": the EPE is the true motion, 1 px at zoom 1.
+  const auto r = testing::run_cli("flow --data " + dir.path().string() +
+                                  " --estimator dis-medium --resolution 80 --evaluate");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto at = r.output.find("EPE ");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  EXPECT_NEAR(std::stod(r.output.substr(at + 4)), 1.0, 0.1) << r.output;
+  EXPECT_NE(r.output.find("of 2 pairs (0 pairs without ground truth)"), std::string::npos)
+      << r.output;
 }
 
 }  // namespace
