@@ -104,6 +104,8 @@ void check_inputs(int64_t num_vertices, const int64_t* faces, int64_t num_faces,
     throw Error("invalid raster size")
         .expected("1 to " + std::to_string(kMaxImageSide) + " pixels per side")
         .found(std::to_string(width) + " x " + std::to_string(height));
+  if (num_vertices < 0)
+    throw Error("invalid number of vertices").found(std::to_string(num_vertices));
   if (num_faces < 0 || num_faces > std::numeric_limits<int32_t>::max())
     throw Error("invalid number of faces").found(std::to_string(num_faces));
   for (int64_t i = 0; i < 3 * num_faces; ++i)
