@@ -4,6 +4,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/losses/flow_sampling.h"
+#include "motioncue/losses/projected_pair.h"
 #include "motioncue/losses/tensor_checks.h"
 
 namespace motioncue::losses {
@@ -113,6 +114,15 @@ FlowLossTerms flow_consistency_loss(const at::Tensor& p1, const at::Tensor& p2,
   out.pairs_kept = static_cast<int64_t>(s[0] + 0.5);
   out.mean_visible_fraction = n > 0 ? s[1] : 0.0;
   return out;
+}
+
+FlowLossTerms flow_consistency_loss_from_meshes(const at::Tensor& verts1, const at::Tensor& cam1,
+                                                const at::Tensor& verts2, const at::Tensor& cam2,
+                                                const at::Tensor& faces, const at::Tensor& flow_fw,
+                                                const at::Tensor& flow_bw,
+                                                const FlowLossOptions& options) {
+  const auto pair = project_pair(verts1, cam1, verts2, cam2, faces, options.resolution);
+  return flow_consistency_loss(pair.p1, pair.p2, pair.both_visible, flow_fw, flow_bw, options);
 }
 
 }  // namespace motioncue::losses

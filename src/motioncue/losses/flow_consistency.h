@@ -49,4 +49,15 @@ FlowLossTerms flow_consistency_loss(const at::Tensor& p1, const at::Tensor& p2,
                                     const at::Tensor& both_visible, const at::Tensor& flow_fw,
                                     const at::Tensor& flow_bw, const FlowLossOptions& options = {});
 
+// The same from the meshes and cameras of the two frames: project_pair at options.resolution
+// (each frame's own camera, visibility rasterised at the flow's resolution, mask = visible in
+// both), then flow_consistency_loss. verts1, verts2: N x V x 3; cam1, cam2: N x 3 (s, tx, ty);
+// faces: F x 3 int64. Use project_pair + flow_consistency_loss directly to share the projection
+// with the texture loss.
+FlowLossTerms flow_consistency_loss_from_meshes(const at::Tensor& verts1, const at::Tensor& cam1,
+                                                const at::Tensor& verts2, const at::Tensor& cam2,
+                                                const at::Tensor& faces, const at::Tensor& flow_fw,
+                                                const at::Tensor& flow_bw,
+                                                const FlowLossOptions& options = {});
+
 }  // namespace motioncue::losses
