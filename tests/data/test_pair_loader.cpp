@@ -163,7 +163,11 @@ TEST(PairLoader, OracleFlowIsTheGroundTruthCropped) {
   EXPECT_NEAR(b.keypoints2[0][7][1].item<double>(), 2 * p.y / 64 - 1, 1e-5);
   EXPECT_FLOAT_EQ(b.keypoints1[0][3][2].item<float>(), 0.f);
   EXPECT_FLOAT_EQ(b.keypoints1[0][4][2].item<float>(), 0.9f);
-  EXPECT_THROW(d::PairLoader(ds, 2, 64, 2, "oracle", "", true, 1), motioncue::Error);
+  // Gap 2 chains two files: 2 + 2 frame px = 8 crop px.
+  d::PairLoader gap2(ds, 1, 64, 2, "oracle", "", true, 1, 0);
+  const auto c = gap2.next();
+  EXPECT_NEAR(central_median(c.flow_fw[0], 0), 8.0, 1e-3);
+  EXPECT_NEAR(central_median(c.flow_bw[0], 0), -8.0, 1e-3);
 }
 
 TEST(PairLoader, BadSettingsAreRejected) {

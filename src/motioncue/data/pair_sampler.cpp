@@ -15,6 +15,7 @@
 #include "motioncue/flow/estimator.h"
 #include "motioncue/flow/flow_cache.h"
 #include "motioncue/flow/oracle.h"
+#include "motioncue/flow/oracle_eval.h"
 #include "motioncue/flow/pair_flow.h"
 #include "motioncue/flow/precompute.h"
 #include "motioncue/geometry/crop.h"
@@ -62,6 +63,18 @@ void crop_keypoints(const SequenceAnnotations& a, std::int64_t t, const cv::Matx
   }
 }
 
+// Exact full-frame flow from frame `from` to frame `to` of a synthetic sequence, chaining the
+// per-frame files (fw_t: t -> t + 1, bw_t: t -> t - 1) when the frames are not adjacent.
+cv::Mat ground_truth_flow(const std::filesystem::path& dir, std::int64_t from, std::int64_t to) {
+  const bool forward = to > from;
+  const int step = forward ? 1 : -1;
+  cv::Mat flow = flow::load_ground_truth_flow(dir, static_cast<int>(from), forward);
+  for (std::int64_t t = from + step; t != to; t += step)
+    flow =
+        flow::compose_flow(flow, flow::load_ground_truth_flow(dir, static_cast<int>(t), forward));
+  return flow;
+}
+
 void check_settings(int batch_size, int resolution, int gap) {
   if (batch_size <= 0) throw Error("batch size must be positive").found(std::to_string(batch_size));
   if (resolution < 8 || resolution > 4096)
@@ -104,11 +117,6 @@ PairLoader::PairLoader(const VideoDataset& dataset, int batch_size, int resoluti
   if (max_sequences == 0) throw Error("max_sequences must be positive, or negative for all");
   pairs_ = list_pairs(dataset, gap, max_sequences);
   if (oracle_) {
-    if (gap != 1)
-      throw Error("ground-truth (oracle) flow exists only between adjacent frames")
-          .key("gap")
-          .expected("1")
-          .found(std::to_string(gap));
     // Fail now, not in a worker, when the split has no ground-truth flow.
     const auto [s, t] = pairs_.front();
     const auto gt =
@@ -163,12 +171,8 @@ PairBatch PairLoader::make_batch(std::int64_t k) {
 
     if (oracle_) {
       const auto& dir = dataset_.sequence_dir(seq);
-      fw[i] = flow_to_tensor(
-          flow::crop_flow(flow::load_ground_truth_flow(dir, static_cast<int>(t1), true), box, r),
-          r);
-      bw[i] = flow_to_tensor(
-          flow::crop_flow(flow::load_ground_truth_flow(dir, static_cast<int>(t2), false), box, r),
-          r);
+      fw[i] = flow_to_tensor(flow::crop_flow(ground_truth_flow(dir, t1, t2), box, r), r);
+      bw[i] = flow_to_tensor(flow::crop_flow(ground_truth_flow(dir, t2, t1), box, r), r);
     } else {
       const flow::PairFlow pf = flow::compute_pair_flow(
           frame1, frame2, box, r, *estimator_, cache_.get(), dataset_.frame_path(seq, t1).string(),

@@ -37,8 +37,9 @@ std::vector<std::pair<std::int64_t, std::int64_t>> list_pairs(const VideoDataset
                                                               int max_sequences = -1);
 
 // Endless shuffled pair batches, made on worker threads. The batches depend only on the seed
-// (pair order and gains are drawn per stream position). Ground-truth flow ("oracle") needs
-// gap 1 and the sequences' flow/ files; its invalid (NaN) pixels become 0. An empty
+// (pair order and gains are drawn per stream position). Ground-truth flow ("oracle") needs the
+// sequences' flow/ files (chained with flow::compose_flow for gaps > 1); its invalid (NaN)
+// pixels become 0. An empty
 // flow_cache_dir disables the cache. `dataset` must outlive the loader.
 class PairLoader {
  public:
