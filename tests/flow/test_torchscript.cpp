@@ -22,6 +22,25 @@ TEST(TorchScriptEstimator, FollowsTheInputContract) {
   EXPECT_EQ(f.at<cv::Vec2f>(4, 6), cv::Vec2f(30, 40));
 }
 
+TEST(TorchScriptEstimator, BatchedBothDirectionsEqualSingleCalls) {
+  // probe.pt's output depends on both inputs, so a mixed-up batch would show.
+  auto estimator = make_flow_estimator("torchscript:" + kDir + "probe.pt");
+  std::vector<std::pair<cv::Mat, cv::Mat>> pairs;
+  for (int i = 0; i < 7; ++i) {
+    const cv::Size size = i == 3 ? cv::Size(6, 4) : cv::Size(7, 5);  // a size change mid-way
+    pairs.emplace_back(testing::make_texture(size.width, size.height, 20 + i),
+                       testing::make_texture(size.width, size.height, 40 + i));
+  }
+  const auto both = estimator->compute_both(pairs);
+  ASSERT_EQ(both.size(), pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto& [a, b] = pairs[i];
+    EXPECT_EQ(cv::norm(both[i].first, estimator->compute(a, b), cv::NORM_INF), 0.0) << i;
+    EXPECT_EQ(cv::norm(both[i].second, estimator->compute(b, a), cv::NORM_INF), 0.0) << i;
+    EXPECT_EQ(both[i].first.at<cv::Vec2f>(0, 0)[0], float(a.at<cv::Vec3b>(0, 0)[2])) << i;
+  }
+}
+
 TEST(TorchScriptEstimator, ListOutputAndBothDirections) {
   auto estimator = make_flow_estimator("torchscript:" + kDir + "shift.pt");
   const cv::Mat a = testing::make_texture(48, 32, 1), b = testing::make_texture(48, 32, 2);

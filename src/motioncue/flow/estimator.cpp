@@ -42,20 +42,20 @@ cv::Mat to_grey(const cv::Mat& image) {
 
 std::vector<std::pair<cv::Mat, cv::Mat>> FlowEstimator::compute_both(
     const std::vector<std::pair<cv::Mat, cv::Mat>>& pairs) const {
+  return compute_both_impl(pairs);
+}
+
+std::vector<std::pair<cv::Mat, cv::Mat>> FlowEstimator::compute_both_impl(
+    const std::vector<std::pair<cv::Mat, cv::Mat>>& pairs) const {
   std::vector<std::pair<cv::Mat, cv::Mat>> out(pairs.size());
-  const auto one = [&](std::size_t task) {
+  // Each direction is its own task: a single pair still uses two cores.
+  tbb::parallel_for(std::size_t{0}, 2 * pairs.size(), [&](std::size_t task) {
     const auto& [a, b] = pairs[task / 2];
     if (task % 2 == 0)
       out[task / 2].first = compute(a, b);
     else
       out[task / 2].second = compute(b, a);
-  };
-  if (parallel_over_pairs()) {
-    // Each direction is its own task: a single pair still uses two cores.
-    tbb::parallel_for(std::size_t{0}, 2 * pairs.size(), one);
-  } else {
-    for (std::size_t t = 0; t < 2 * pairs.size(); ++t) one(t);
-  }
+  });
   return out;
 }
 

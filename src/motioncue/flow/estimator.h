@@ -25,13 +25,15 @@ class FlowEstimator {
   virtual std::string config_key() const = 0;
 
   // Both directions for many pairs: (forward 1->2, backward 2->1) for each (i1, i2).
-  // Parallel over pairs with TBB unless the backend parallelises inside (parallel_over_pairs).
+  // Parallel over pairs with TBB (or batched, for the TorchScript backend).
   std::vector<std::pair<cv::Mat, cv::Mat>> compute_both(
       const std::vector<std::pair<cv::Mat, cv::Mat>>& pairs) const;
 
  protected:
-  // False for backends that already use every core for one pair (TorchScript networks).
-  virtual bool parallel_over_pairs() const { return true; }
+  // How compute_both runs: by default one TBB task per direction of each pair. Backends that
+  // batch (TorchScript networks) override it; the result must equal compute() on each input.
+  virtual std::vector<std::pair<cv::Mat, cv::Mat>> compute_both_impl(
+      const std::vector<std::pair<cv::Mat, cv::Mat>>& pairs) const;
 };
 
 // Names: "dis-ultrafast", "dis-fast", "dis-medium" (OpenCV DIS presets), "farneback",

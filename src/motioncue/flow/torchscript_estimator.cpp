@@ -58,9 +58,50 @@ torch::Tensor to_rgb_tensor(const cv::Mat& image) {
 
 cv::Mat TorchScriptEstimator::compute(const cv::Mat& i1, const cv::Mat& i2) const {
   check_flow_inputs(i1, i2, "torchscript");
+  return run_batch({{&i1, &i2}})[0];
+}
+
+std::vector<std::pair<cv::Mat, cv::Mat>> TorchScriptEstimator::compute_both_impl(
+    const std::vector<std::pair<cv::Mat, cv::Mat>>& pairs) const {
+  // Directions in order: 2k = forward of pair k, 2k + 1 = its backward.
+  std::vector<std::pair<const cv::Mat*, const cv::Mat*>> all;
+  for (const auto& [a, b] : pairs) {
+    check_flow_inputs(a, b, "torchscript");
+    all.emplace_back(&a, &b);
+    all.emplace_back(&b, &a);
+  }
+  std::vector<cv::Mat> flows(all.size());
+  std::size_t i = 0;
+  while (i < all.size()) {
+    // A batch: the next run of inputs of the same size and type, at most kBatch long.
+    std::size_t j = i + 1;
+    while (j < all.size() && j - i < kBatch && all[j].first->size() == all[i].first->size() &&
+           all[j].first->type() == all[i].first->type())
+      ++j;
+    const std::vector<std::pair<const cv::Mat*, const cv::Mat*>> batch(all.begin() + long(i),
+                                                                       all.begin() + long(j));
+    auto out = run_batch(batch);
+    for (std::size_t k = i; k < j; ++k) flows[k] = std::move(out[k - i]);
+    i = j;
+  }
+  std::vector<std::pair<cv::Mat, cv::Mat>> result(pairs.size());
+  for (std::size_t k = 0; k < pairs.size(); ++k)
+    result[k] = {std::move(flows[2 * k]), std::move(flows[2 * k + 1])};
+  return result;
+}
+
+std::vector<cv::Mat> TorchScriptEstimator::run_batch(
+    const std::vector<std::pair<const cv::Mat*, const cv::Mat*>>& inputs) const {
   torch::InferenceMode guard;
-  const auto a = to_rgb_tensor(i1).to(impl_->device);
-  const auto b = to_rgb_tensor(i2).to(impl_->device);
+  std::vector<torch::Tensor> firsts, seconds;
+  for (const auto& [a, b] : inputs) {
+    firsts.push_back(to_rgb_tensor(*a));
+    seconds.push_back(to_rgb_tensor(*b));
+  }
+  const auto a = torch::cat(firsts).to(impl_->device);
+  const auto b = torch::cat(seconds).to(impl_->device);
+  const int rows = inputs[0].first->rows, cols = inputs[0].first->cols;
+  const auto n = std::int64_t(inputs.size());
   c10::IValue out;
   try {
     out = impl_->module.forward({a, b});
@@ -83,19 +124,24 @@ cv::Mat TorchScriptEstimator::compute(const cv::Mat& i1, const cv::Mat& i2) cons
         .expected("a N x 2 x H x W tensor, or a tuple/list ending with one")
         .found(out.tagKind());
   const auto flow = out.toTensor();
-  const std::vector<int64_t> want{1, 2, i1.rows, i1.cols};
+  const std::vector<int64_t> want{n, 2, rows, cols};
   if (flow.sizes().vec() != want) {
     std::string found = "(";
     for (auto s : flow.sizes()) found += std::to_string(s) + ",";
     found.back() = ')';
     throw Error("the module's flow has the wrong shape")
         .file(file_.string())
-        .expected("(1,2," + std::to_string(i1.rows) + "," + std::to_string(i1.cols) + ")")
+        .expected("(" + std::to_string(n) + ",2," + std::to_string(rows) + "," +
+                  std::to_string(cols) + ")")
         .found(found);
   }
-  const auto hwc = flow[0].permute({1, 2, 0}).to(torch::kCPU, torch::kFloat32).contiguous();
-  cv::Mat result(i1.rows, i1.cols, CV_32FC2);
-  std::memcpy(result.data, hwc.data_ptr<float>(), sizeof(float) * 2 * i1.rows * i1.cols);
+  const auto nhwc = flow.permute({0, 2, 3, 1}).to(torch::kCPU, torch::kFloat32).contiguous();
+  std::vector<cv::Mat> result;
+  for (std::int64_t k = 0; k < n; ++k) {
+    cv::Mat m(rows, cols, CV_32FC2);
+    std::memcpy(m.data, nhwc[k].data_ptr<float>(), sizeof(float) * 2 * std::size_t(rows) * cols);
+    result.push_back(m);
+  }
   return result;
 }
 

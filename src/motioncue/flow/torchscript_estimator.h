@@ -24,9 +24,17 @@ class TorchScriptEstimator : public FlowEstimator {
   std::string config_key() const override { return key_; }
 
  protected:
-  bool parallel_over_pairs() const override { return false; }
+  // Runs the directions of pairs of one size as batches of up to kBatch images (the network
+  // uses every core, or the GPU, itself).
+  std::vector<std::pair<cv::Mat, cv::Mat>> compute_both_impl(
+      const std::vector<std::pair<cv::Mat, cv::Mat>>& pairs) const override;
 
  private:
+  static constexpr std::size_t kBatch = 8;
+  // Flow for each (first, second) of `inputs` (all of one size), in one forward call.
+  std::vector<cv::Mat> run_batch(
+      const std::vector<std::pair<const cv::Mat*, const cv::Mat*>>& inputs) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::filesystem::path file_;
