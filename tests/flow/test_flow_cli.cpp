@@ -46,6 +46,7 @@ TEST(FlowCli, WrongSizeOrUnreadableImageIsOneClearLine) {
                        (dir / "b.png").string() + " --out " + (dir / "f.flo").string());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("missing.png"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no such frame file"), std::string::npos) << r.output;
 
   r = testing::run_cli("flow --image1 " + (dir / "a.png").string() + " --image2 " +
                        (dir / "a.png").string() + " --out " + (dir / "f.flo").string() +

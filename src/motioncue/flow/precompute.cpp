@@ -88,9 +88,11 @@ SequenceFrames read_sequence(const fs::path& dir) {
 }
 
 cv::Mat read_frame(const fs::path& file, cv::Size expected_size) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw Error("no such frame file").file(file.string());
   cv::Mat image = cv::imread(file.string(), cv::IMREAD_COLOR);
   if (image.empty())
-    throw Error("cannot read the frame (missing, unreadable or not an image)").file(file.string());
+    throw Error("cannot read the frame (unreadable or not an image)").file(file.string());
   if (!expected_size.empty() && image.size() != expected_size)
     throw Error("the frame's size differs from the sequence's first frame")
         .file(file.string())
