@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "motioncue/body/joint_sets.h"
 #include "motioncue/body/rotations.h"
 #include "motioncue/core/error.h"
@@ -89,18 +91,25 @@ BodyOutput BodyModel::forward(const at::Tensor& rotmats_in, const at::Tensor& be
   // Skinning transforms map rest positions to posed ones: x -> R (x - J_rest) + J_posed.
   auto t_all = joints - torch::matmul(r_all, joints_rest.unsqueeze(-1)).squeeze(-1);
   auto a = torch::cat({r_all, t_all.unsqueeze(-1)}, 3);  // N, 24, 3, 4: [R | t]
-  // Skinning in vertex-major layout: one (V x 24) * (24 x N*12) matrix product gives every
-  // vertex's blended [R | t]; the keypoint regressor then is one (24 x V) * (V x N*3) product.
-  auto blended =
-      torch::mm(weights_, a.permute({1, 0, 2, 3}).reshape({kNumJoints, n * 12})).view({v, n, 3, 4});
-  // x' = R x + t, written as four fused element-wise products (a reduction over the last
-  // dimension of size 4 would be several times slower).
+  // Skinning in vertex-major layout: (V x 24) * (24 x N*12) matrix products give every vertex's
+  // blended [R | t], then x' = R x + t as fused multiply-adds (a reduction over a last dimension
+  // of size 4 would be several times slower). Done in blocks of vertices so that the blended
+  // transforms stay in cache; the keypoint regressor then is one (24 x V) * (V x N*3) product.
+  auto a_flat = a.permute({1, 0, 2, 3}).reshape({kNumJoints, n * 12});
   auto posed_vn = v_posed.transpose(0, 1);  // V, N, 3
-  auto vertices_vn = blended.select(3, 3)
-                         .addcmul(blended.select(3, 0), posed_vn.narrow(2, 0, 1))
-                         .addcmul(blended.select(3, 1), posed_vn.narrow(2, 1, 1))
-                         .addcmul(blended.select(3, 2), posed_vn.narrow(2, 2, 1));  // V, N, 3
-  auto vertices = vertices_vn.transpose(0, 1).contiguous();                         // N, V, 3
+  const int64_t block = std::max<int64_t>(256, (1 << 16) / std::max<int64_t>(n, 1));
+  std::vector<at::Tensor> blocks;
+  for (int64_t start = 0; start < v; start += block) {
+    const int64_t len = std::min(block, v - start);
+    auto t = torch::mm(weights_.narrow(0, start, len), a_flat).view({len, n, 3, 4});
+    auto x = posed_vn.narrow(0, start, len);
+    blocks.push_back(t.select(3, 3)
+                         .addcmul(t.select(3, 0), x.narrow(2, 0, 1))
+                         .addcmul(t.select(3, 1), x.narrow(2, 1, 1))
+                         .addcmul(t.select(3, 2), x.narrow(2, 2, 1)));
+  }
+  auto vertices_vn = blocks.size() == 1 ? blocks[0] : torch::cat(blocks, 0);  // V, N, 3
+  auto vertices = vertices_vn.transpose(0, 1).contiguous();                   // N, V, 3
 
   BodyOutput out;
   out.vertices = vertices;
