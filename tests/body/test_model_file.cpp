@@ -110,7 +110,9 @@ TEST(ModelFile, InconsistentShapesAreNamed) {
   EXPECT_NE(load_error(bad).find("posedirs"), std::string::npos);
   bad = toy;
   bad.set("f", NpyArray::from_i64({1, 3}, {0, 1, 26}));
-  EXPECT_NE(load_error(bad).find("\"f\"") + load_error(bad).find(": f:"), 2 * std::string::npos);
+  const std::string faces_msg = load_error(bad);
+  EXPECT_NE(faces_msg.find(": f: "), std::string::npos) << faces_msg;
+  EXPECT_NE(faces_msg.find("does not exist"), std::string::npos) << faces_msg;
   bad = toy;
   bad.set("weights", t::f64_array(torch::ones({26, 24})));
   EXPECT_NE(load_error(bad).find("sum to 1"), std::string::npos);
