@@ -32,7 +32,7 @@ std::vector<double> flat(const std::vector<Vec3>& v) {
 // Surface nets on the body's implicit function; the grid is shifted by a fraction of a cell
 // until the mesh is a single closed oriented manifold (an unlucky grid can pinch thin parts).
 Mesh mesh_body() {
-  const double spacing = 0.0165;
+  const double spacing = 0.0183;
   for (int attempt = 0; attempt < 8; ++attempt) {
     open_model::Box box = open_model::body_bounds();
     const double shift = 0.37 * spacing * attempt;

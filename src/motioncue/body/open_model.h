@@ -11,7 +11,7 @@ namespace motioncue::body {
 
 // Bumped whenever the generator's output changes; stored in the file as
 // `open_body_generator`, so a cached model of another revision is rebuilt.
-constexpr std::int64_t kOpenBodyRevision = 4;
+constexpr std::int64_t kOpenBodyRevision = 5;
 
 // The model's arrays (the same on every run and machine).
 Npz generate_open_body_model();
