@@ -122,6 +122,9 @@ void write_npz(const std::filesystem::path& file, const Npz& npz, bool compress)
     }
     zip_set_file_compression(z, static_cast<zip_uint64_t>(idx),
                              compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE, compress ? 6 : 0);
+    // A fixed entry time (1980-01-01, the zip epoch) so that the same arrays always give the
+    // same bytes: results and generated data are reproducible byte for byte.
+    zip_file_set_dostime(z, static_cast<zip_uint64_t>(idx), 0, (1 << 5) | 1, 0);
   }
   zip_t* closing = guard.release();
   if (zip_close(closing) != 0) {

@@ -32,7 +32,8 @@ class Npz {
 Npz read_npz(const std::filesystem::path& file);
 // Parses an archive held in memory; `origin` names it in error messages.
 Npz parse_npz(const std::uint8_t* data, std::size_t size, const std::string& origin);
-// Writes atomically. `compress` deflates the entries (numpy's savez_compressed).
+// Writes atomically and reproducibly (fixed entry times: the same arrays give the same bytes).
+// `compress` deflates the entries (numpy's savez_compressed).
 void write_npz(const std::filesystem::path& file, const Npz& npz, bool compress = true);
 
 }  // namespace motioncue
