@@ -87,13 +87,13 @@ Appearance sample_appearance(std::mt19937_64& rng) {
       look.base = kSkinTones[pick(kSkinTones.size())] * uni(0.9f, 1.1f);
       look.accent = look.base * 0.85f;
       look.pattern = Pattern::kNoise;
-      look.frequency = uni(20, 40);
+      look.frequency = uni(6, 12);
       look.grain = 0.05f;
     } else if (region == Region::kHair) {
       look.base = kHairColours[pick(kHairColours.size())] * uni(0.85f, 1.15f);
       look.accent = look.base * 0.6f + cv::Vec3f(0.05f, 0.05f, 0.05f);
       look.pattern = Pattern::kStripes;
-      look.frequency = uni(40, 80);
+      look.frequency = uni(8, 14);
       look.grain = 0.1f;
     } else {
       look.base = garment_colour();
@@ -104,7 +104,7 @@ Appearance sample_appearance(std::mt19937_64& rng) {
                      : p < 0.65f ? Pattern::kChecks
                      : p < 0.8f  ? Pattern::kDots
                                  : Pattern::kNoise;
-      look.frequency = region == Region::kShoes ? uni(20, 50) : uni(6, 22);
+      look.frequency = region == Region::kShoes ? uni(6, 12) : uni(3, 9);
       look.grain = uni(0.06f, 0.14f);
     }
     cv::Vec3f d(uni(-0.4f, 0.4f), 1.0f, uni(-0.4f, 0.4f));
@@ -167,19 +167,19 @@ cv::Vec3f surface_color(const Appearance& a, const cv::Vec3f& p, int region) {
       break;
     case Pattern::kStripes: {
       const float s = std::sin(6.2832f * f * p.dot(look.direction) + look.phase);
-      mix = smooth(std::clamp(0.5f + 2.0f * s, 0.0f, 1.0f));
+      mix = smooth(std::clamp(0.5f + 0.8f * s, 0.0f, 1.0f));
       break;
     }
     case Pattern::kChecks: {
       const float s = std::sin(6.2832f * f * p[0] + look.phase) * std::sin(6.2832f * f * p[1]) *
                       std::sin(6.2832f * f * p[2] + 1.0f);
-      mix = smooth(std::clamp(0.5f + 6.0f * s, 0.0f, 1.0f));
+      mix = smooth(std::clamp(0.5f + 2.5f * s, 0.0f, 1.0f));
       break;
     }
     case Pattern::kDots: {
       const cv::Vec3f q = p * f;
       const cv::Vec3f c(q[0] - std::round(q[0]), q[1] - std::round(q[1]), q[2] - std::round(q[2]));
-      mix = std::clamp((0.42f - static_cast<float>(cv::norm(c))) * 12.0f, 0.0f, 1.0f);
+      mix = smooth(std::clamp((0.4f - static_cast<float>(cv::norm(c))) * 5.0f, 0.0f, 1.0f));
       break;
     }
     case Pattern::kNoise:
@@ -187,8 +187,9 @@ cv::Vec3f surface_color(const Appearance& a, const cv::Vec3f& p, int region) {
       break;
   }
   cv::Vec3f c = look.base * (1.0f - mix) + look.accent * mix;
-  const float g = 37.0f;
-  const float grain = value_noise(p[0] * g * 2, p[1] * g * 2, p[2] * g * 2, a.noise_seed ^ 0xABCDu);
+  // Fine grain, still well below the Nyquist rate of a ~60 px/m person image (no shimmer).
+  const float g = 10.0f;
+  const float grain = value_noise(p[0] * g, p[1] * g, p[2] * g, a.noise_seed ^ 0xABCDu);
   const float shade = 1.0f + look.grain * (2.0f * grain - 1.0f);
   c *= shade;
   for (int k = 0; k < 3; ++k) c[k] = std::clamp(c[k], 0.0f, 1.0f);

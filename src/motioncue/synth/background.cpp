@@ -9,7 +9,9 @@ namespace motioncue::synth {
 namespace {
 
 cv::Scalar random_colour(cv::RNG& r) {
-  return cv::Scalar(r.uniform(0, 256), r.uniform(0, 256), r.uniform(0, 256));
+  const int g = r.uniform(30, 226);
+  auto c = [&]() { return std::clamp(g + r.uniform(-60, 61), 0, 255); };
+  return cv::Scalar(c(), c(), c());
 }
 
 // Noise at a given cell size: random values on a coarse grid, upsampled smoothly.
@@ -64,14 +66,19 @@ cv::Mat make_background(int width, int height, std::mt19937_64& rng) {
   cv::RNG r(rng());
   cv::Mat img(height, width, CV_32FC3);
   // Gradient between two colours at a random angle.
-  const cv::Vec3f c0(r.uniform(0.f, 1.f), r.uniform(0.f, 1.f), r.uniform(0.f, 1.f));
-  const cv::Vec3f c1(r.uniform(0.f, 1.f), r.uniform(0.f, 1.f), r.uniform(0.f, 1.f));
+  // Muted colours: a grey level plus a moderate tint, as indoor and outdoor scenes mostly are.
+  auto muted = [&r]() {
+    const float g = r.uniform(0.15f, 0.85f);
+    return cv::Vec3f(g + r.uniform(-0.2f, 0.2f), g + r.uniform(-0.2f, 0.2f),
+                     g + r.uniform(-0.2f, 0.2f));
+  };
+  const cv::Vec3f c0 = muted(), c1 = muted();
   const double angle = r.uniform(0.0, 2 * M_PI);
   const double dx = std::cos(angle) / width, dy = std::sin(angle) / height;
   // Optional floor: a horizon below which another colour and texture take over.
   const bool floor = r.uniform(0.0, 1.0) < 0.6;
   const int horizon = static_cast<int>(height * r.uniform(0.45, 0.8));
-  const cv::Vec3f floor_colour(r.uniform(0.1f, 0.8f), r.uniform(0.1f, 0.8f), r.uniform(0.1f, 0.8f));
+  const cv::Vec3f floor_colour = muted();
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x) {
       const float t = static_cast<float>(std::clamp(0.5 + (x * dx + y * dy), 0.0, 1.0));
