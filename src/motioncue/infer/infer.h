@@ -1,0 +1,50 @@
+// Inference on people's own images, folders and videos: person boxes (JSON, HOG or the whole
+// frame), a tracker on sequences, the pose network on square crops, the body model, and the run
+// folder of docs/FORMATS.md ("## Inference outputs"): per-frame JSON, results.npz, overlays, and
+// per track a skinned, animated .glb and a .bvh.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace motioncue::infer {
+
+enum class OverlayMode { kNone, kImages, kVideo };
+
+struct InferOptions {
+  std::filesystem::path input;       // an image, a folder of images or a video file
+  std::filesystem::path checkpoint;  // model::save_checkpoint's file
+  std::filesystem::path body_model;  // empty: the built-in open body model
+  std::filesystem::path out;         // run folder; must not exist or be empty
+  std::string boxes = "hog";         // "full", "hog" or a JSON box file
+  int batch_size = 16;               // crops per network call
+  int hog_max_side = 640;            // frames are downscaled to this for the HOG detector
+  OverlayMode overlays = OverlayMode::kImages;
+  bool side_view = false;        // overlay images get the mesh seen from the side next to the frame
+  bool exports = true;           // per-track .glb and .bvh
+  bool obj = false;              // one OBJ per person and frame
+  double focal_at_224 = 5000.0;  // SPIN's focal length for a 224-pixel crop
+  bool progress = true;
+  std::function<void(const std::string&)> warn;  // default: spdlog warning
+};
+
+struct InferSummary {
+  int64_t frames = 0;
+  int64_t frames_without_people = 0;
+  int64_t people = 0;
+  int64_t tracks = 0;
+  double seconds = 0;
+  // Wall seconds per stage: decode, detect, crop, network, body, render, write.
+  std::map<std::string, double> stage_seconds;
+  std::string to_string() const;
+};
+
+// Throws Error for anything that leaves nothing to do (unreadable input, no frames, a checkpoint
+// trained with another body model, an existing non-empty output folder) and, after writing the
+// outputs, when no person was found in any frame. Frames without people are warned about.
+InferSummary run_inference(const InferOptions& options);
+
+}  // namespace motioncue::infer

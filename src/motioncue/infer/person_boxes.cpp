@@ -1,0 +1,145 @@
+#include "motioncue/infer/person_boxes.h"
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+
+#include <algorithm>
+
+#include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+
+namespace motioncue::infer {
+namespace fs = std::filesystem;
+
+namespace {
+
+class FullFrameBoxes : public BoxSource {
+ public:
+  std::vector<Detection> detect(const Frame& frame) override {
+    return {Detection{cv::Rect2d(0, 0, frame.image.cols, frame.image.rows), 1.0}};
+  }
+};
+
+class HogBoxes : public BoxSource {
+ public:
+  explicit HogBoxes(int max_side) : max_side_(max_side) {
+    hog_.setSVMDetector(cv::HOGDescriptor::getDefaultPeopleDetector());
+  }
+  std::vector<Detection> detect(const Frame& frame) override {
+    const int longer = std::max(frame.image.cols, frame.image.rows);
+    const double factor = longer > max_side_ ? double(max_side_) / longer : 1.0;
+    cv::Mat small;
+    if (factor < 1.0)
+      cv::resize(frame.image, small, cv::Size(), factor, factor, cv::INTER_AREA);
+    else
+      small = frame.image;
+    std::vector<cv::Rect> rects;
+    std::vector<double> weights;
+    if (small.cols >= hog_.winSize.width && small.rows >= hog_.winSize.height)
+      hog_.detectMultiScale(small, rects, weights, 0.0, cv::Size(8, 8), cv::Size(), 1.05, 2.0);
+    std::vector<Detection> out;
+    for (std::size_t i = 0; i < rects.size(); ++i) {
+      const cv::Rect2d r(rects[i].x / factor, rects[i].y / factor, rects[i].width / factor,
+                         rects[i].height / factor);
+      out.push_back({r, i < weights.size() ? weights[i] : 1.0});
+    }
+    return out;
+  }
+
+ private:
+  int max_side_;
+  cv::HOGDescriptor hog_;
+};
+
+Detection parse_box(const nlohmann::json& entry, const std::string& origin,
+                    const std::string& key) {
+  const nlohmann::json* coords = &entry;
+  double score = 1.0;
+  if (entry.is_object()) {
+    if (!entry.contains("box"))
+      throw Error("box entry without \"box\"")
+          .file(origin)
+          .key(key)
+          .expected("{\"box\": [x0, y0, x1, y1], \"score\": s}");
+    coords = &entry["box"];
+    if (entry.contains("score")) {
+      if (!entry["score"].is_number())
+        throw Error("score is not a number").file(origin).key(key + ".score");
+      score = entry["score"].get<double>();
+    }
+  }
+  if (!coords->is_array() || (coords->size() != 4 && coords->size() != 5))
+    throw Error("malformed box")
+        .file(origin)
+        .key(key)
+        .expected("[x0, y0, x1, y1] or [x0, y0, x1, y1, score]")
+        .found(coords->dump());
+  double v[5] = {0, 0, 0, 0, score};
+  for (std::size_t i = 0; i < coords->size(); ++i) {
+    if (!(*coords)[i].is_number())
+      throw Error("box value is not a number").file(origin).key(key).found(coords->dump());
+    v[i] = (*coords)[i].get<double>();
+  }
+  if (!(v[2] > v[0]) || !(v[3] > v[1]))
+    throw Error("box has no area")
+        .file(origin)
+        .key(key)
+        .expected("x1 > x0 and y1 > y0")
+        .found(coords->dump());
+  return {cv::Rect2d(v[0], v[1], v[2] - v[0], v[3] - v[1]), v[4]};
+}
+
+class JsonBoxes : public BoxSource {
+ public:
+  explicit JsonBoxes(const fs::path& file) {
+    const std::string origin = file.string();
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(read_file_text(file));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(std::string("not valid JSON: ") + e.what()).file(origin);
+    }
+    if (!j.is_object())
+      throw Error("box file must be a JSON object keyed by frame index or image name").file(origin);
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!it.value().is_array())
+        throw Error("frame entry must be a list of boxes").file(origin).key(it.key());
+      std::vector<Detection> boxes;
+      for (std::size_t i = 0; i < it.value().size(); ++i)
+        boxes.push_back(parse_box(it.value()[i], origin, it.key() + "[" + std::to_string(i) + "]"));
+      boxes_[it.key()] = std::move(boxes);
+    }
+  }
+  std::vector<Detection> detect(const Frame& frame) override {
+    auto it = boxes_.find(frame.name);
+    if (it == boxes_.end()) it = boxes_.find(std::to_string(frame.index));
+    return it == boxes_.end() ? std::vector<Detection>{} : it->second;
+  }
+
+ private:
+  std::map<std::string, std::vector<Detection>> boxes_;
+};
+
+}  // namespace
+
+std::unique_ptr<BoxSource> full_frame_boxes() { return std::make_unique<FullFrameBoxes>(); }
+std::unique_ptr<BoxSource> hog_boxes(int max_side) { return std::make_unique<HogBoxes>(max_side); }
+std::unique_ptr<BoxSource> json_boxes(const fs::path& file) {
+  return std::make_unique<JsonBoxes>(file);
+}
+
+std::unique_ptr<BoxSource> make_box_source(const std::string& spec, int hog_max_side) {
+  if (spec == "full") return full_frame_boxes();
+  if (spec == "hog") return hog_boxes(hog_max_side);
+  return json_boxes(spec);
+}
+
+geometry::PersonBox square_person_box(const cv::Rect2d& box) {
+  geometry::PersonBox p;
+  p.center = {box.x + 0.5 * box.width, box.y + 0.5 * box.height};
+  p.scale = 1.2 * std::max(box.width, box.height) / 200.0;
+  return p;
+}
+
+}  // namespace motioncue::infer
