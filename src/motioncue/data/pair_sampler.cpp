@@ -25,7 +25,8 @@ namespace {
 
 constexpr const char* kOracle = "oracle";
 
-// CV_32FC2 (R x R) -> (2, R, R) float tensor; NaN (invalid ground truth) -> 0.
+// CV_32FC2 (R x R) -> (2, R, R) float tensor. NaN (invalid ground truth) stays NaN: the flow
+// loss drops the vertices that touch it, which zero motion would wrongly supervise.
 at::Tensor flow_to_tensor(const cv::Mat& flow, int resolution) {
   if (flow.type() != CV_32FC2 || flow.rows != resolution || flow.cols != resolution)
     throw Error("flow has an unexpected size or type")
@@ -39,8 +40,8 @@ at::Tensor flow_to_tensor(const cv::Mat& flow, int resolution) {
     const auto* row = flow.ptr<cv::Vec2f>(y);
     for (int x = 0; x < resolution; ++x) {
       const std::size_t i = static_cast<std::size_t>(y) * resolution + x;
-      fx[i] = std::isfinite(row[x][0]) ? row[x][0] : 0.0f;
-      fy[i] = std::isfinite(row[x][1]) ? row[x][1] : 0.0f;
+      fx[i] = row[x][0];
+      fy[i] = row[x][1];
     }
   }
   return out;

@@ -24,7 +24,8 @@ class OrderedPrefetcher;
 struct PairBatch {
   at::Tensor images1, images2;  // (N, 3, R, R) normalised network inputs, with colour gains
   at::Tensor clean1, clean2;    // (N, 3, R, R) RGB in [0, 1], no gains (texture consistency)
-  at::Tensor flow_fw, flow_bw;  // (N, 2, R, R) crop pixels (x, y): 1 -> 2 and 2 -> 1
+  at::Tensor flow_fw,
+      flow_bw;  // (N, 2, R, R) crop pixels (x, y): 1 -> 2 and 2 -> 1; NaN = invalid (oracle only)
   // (N, 24, 3) normalised crop coordinates + confidence, from keypoints2d_detected; undefined
   // when no sequence has them (a sequence without them gives confidence 0).
   at::Tensor keypoints1, keypoints2;
@@ -38,8 +39,8 @@ std::vector<std::pair<std::int64_t, std::int64_t>> list_pairs(const VideoDataset
 
 // Endless shuffled pair batches, made on worker threads. The batches depend only on the seed
 // (pair order and gains are drawn per stream position). Ground-truth flow ("oracle") needs the
-// sequences' flow/ files (chained with flow::compose_flow for gaps > 1); its invalid (NaN)
-// pixels become 0. An empty
+// sequences' flow/ files (chained with flow::compose_flow for gaps > 1) and keeps their NaN
+// (occluded or off-body pixels) for the loss to mask. An empty
 // flow_cache_dir disables the cache. `dataset` must outlive the loader.
 class PairLoader {
  public:
