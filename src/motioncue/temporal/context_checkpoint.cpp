@@ -1,0 +1,119 @@
+#include "motioncue/temporal/context_checkpoint.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <sstream>
+
+#include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+
+namespace motioncue::temporal {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+constexpr const char* kFormat = "motioncue-temporal-context";
+constexpr int kVersion = 1;
+
+std::string fnv1a64(const std::vector<std::uint8_t>& bytes) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (auto b : bytes) h = (h ^ b) * 1099511628211ull;
+  std::ostringstream s;
+  s << std::hex << h;
+  return s.str();
+}
+fs::path sidecar_of(const fs::path& file) { return fs::path(file.string() + ".json"); }
+}  // namespace
+
+json to_json(const ContextConfig& config) {
+  return {{"frames", config.frames}, {"channels", config.channels}, {"hidden", config.hidden}};
+}
+
+ContextConfig context_config_from_json(const json& j, const std::string& origin) {
+  ContextConfig c;
+  for (auto [key, field] : {std::pair<const char*, int*>{"frames", &c.frames},
+                            {"channels", &c.channels},
+                            {"hidden", &c.hidden}}) {
+    if (!j.contains(key) || !j[key].is_number_integer())
+      throw Error("missing or non-integer context setting").file(origin).key(key);
+    *field = j[key].get<int>();
+  }
+  try {
+    validate(c);
+  } catch (Error& e) {
+    throw e.file(origin);
+  }
+  return c;
+}
+
+void save_context(const fs::path& file, const ContextNetwork& network, const json& meta) {
+  if (file.has_parent_path()) fs::create_directories(file.parent_path());
+  torch::serialize::OutputArchive archive;
+  for (const auto& [name, tensor] : network.named_parameters())
+    archive.write(name, tensor.detach().cpu());
+  std::ostringstream stream;
+  archive.save_to(stream);
+  const std::string data = stream.str();
+  const std::vector<std::uint8_t> bytes(data.begin(), data.end());
+  json sidecar = {{"format", kFormat},
+                  {"version", kVersion},
+                  {"context", to_json(network.config())},
+                  {"feature_dim", network.feature_dim()},
+                  {"parameter_count", network.parameter_count()},
+                  {"archive", {{"bytes", bytes.size()}, {"fnv1a64", fnv1a64(bytes)}}},
+                  {"meta", meta}};
+  write_file_atomic(file, bytes);
+  write_file_atomic(sidecar_of(file), sidecar.dump(2) + "\n");
+}
+
+LoadedContext load_context(const fs::path& file) {
+  require_regular_file(file);
+  const auto side = sidecar_of(file);
+  require_regular_file(side);
+  json sidecar;
+  try {
+    sidecar = json::parse(read_file_text(side));
+  } catch (const json::exception& e) {
+    throw Error("context checkpoint sidecar is not JSON").file(side.string()).found(e.what());
+  }
+  if (sidecar.value("format", "") != kFormat)
+    throw Error("not a temporal context checkpoint").file(side.string()).key("format");
+  const auto config =
+      context_config_from_json(sidecar.value("context", json::object()), side.string());
+  if (!sidecar.contains("feature_dim") || !sidecar["feature_dim"].is_number_integer())
+    throw Error("missing feature size").file(side.string()).key("feature_dim");
+  const auto bytes = read_file_bytes(file);
+  const auto expected = sidecar.value("/archive/fnv1a64"_json_pointer, std::string());
+  if (fnv1a64(bytes) != expected)
+    throw Error("context checkpoint does not match its sidecar (corrupt or replaced)")
+        .file(file.string())
+        .expected("checksum " + expected)
+        .found("checksum " + fnv1a64(bytes));
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  } catch (const c10::Error& e) {
+    throw Error("cannot read context checkpoint").file(file.string());
+  }
+  LoadedContext loaded{ContextNetwork(config, sidecar["feature_dim"].get<int64_t>()),
+                       sidecar.value("meta", json::object())};
+  torch::NoGradGuard no_grad;
+  for (auto& [name, param] : loaded.network.named_parameters()) {
+    at::Tensor stored;
+    if (!archive.try_read(name, stored))
+      throw Error("context checkpoint lacks a parameter").file(file.string()).key(name);
+    if (stored.sizes() != param.sizes())
+      throw Error("context checkpoint parameter has the wrong shape")
+          .file(file.string())
+          .key(name)
+          .expected(c10::str(param.sizes()))
+          .found(c10::str(stored.sizes()));
+    param.copy_(stored);
+  }
+  loaded.network.set_train(false);
+  return loaded;
+}
+
+}  // namespace motioncue::temporal
