@@ -499,7 +499,7 @@ MotionParams sample_motion_params(MotionFamily family, std::mt19937_64& rng, dou
       family == MotionFamily::kTurn ? (u01(rng) < 0.5 ? -1 : 1) * uni(1.2, 2.5) : uni(-0.35, 0.35);
   p.lean = uni(-0.06, 0.1);
   const bool travels = family == MotionFamily::kWalk || family == MotionFamily::kRun;
-  p.travel = travels ? uni(0.0, family == MotionFamily::kRun ? 0.3 : 0.5) : 0.0;
+  p.travel = travels ? uni(0.1, family == MotionFamily::kRun ? 0.6 : 1.0) : 0.0;
   p.style_noise = style_noise;
   for (int j = 1; j < kNumBodyJoints; ++j)
     for (int k = 0; k < 3; ++k) p.posture[j][k] = uni(-1, 1) * 0.08 * noise_weight(j);

@@ -32,8 +32,9 @@ ShotCameras place_cameras(const SynthSpec& spec, const std::vector<BodyPose>& po
   const double elevation = uniform(spec.elevation_deg, rng) * kDeg;
   const double roll = uniform(spec.roll_deg, rng) * kDeg;
   const double ox = uniform(spec.offset, rng), oy = uniform(spec.offset, rng);
-  shot.moving = allow_motion && u01(rng) < spec.camera_motion;
-  const double follow = shot.moving ? 0.5 + 0.5 * u01(rng) : 0.0;
+  const double travel = cv::norm(poses.back().root_position - poses.front().root_position);
+  shot.moving = allow_motion && (u01(rng) < spec.camera_motion || travel > 0.4);
+  const double follow = shot.moving ? (travel > 0.4 ? 0.8 : 0.5) + 0.2 * u01(rng) : 0.0;
   const double wobble = shot.moving ? (0.2 + 0.6 * u01(rng)) * kDeg : 0.0;
   const double wobble_f[2] = {0.3 + u01(rng), 0.3 + u01(rng)};
   const double wobble_p[2] = {6.28 * u01(rng), 6.28 * u01(rng)};

@@ -39,7 +39,8 @@ struct ShotCameras {
 // The camera rig for a shot whose pelvis follows `poses` (world). The camera looks at the mean
 // pelvis position from a random elevation at the distance that makes a 1.7 m person span the
 // spec's share of the frame; with `allow_motion`, it may dolly after the person (with a little
-// hand-held wobble), and the background drifts as a plane `background_depth` metres behind.
+// hand-held wobble), and the background drifts as a plane 2-6 m behind the person. A video
+// whose pelvis travels more than 0.4 m is always followed, so the person stays in view.
 ShotCameras place_cameras(const SynthSpec& spec, const std::vector<BodyPose>& poses,
                           bool allow_motion, std::mt19937_64& rng);
 
