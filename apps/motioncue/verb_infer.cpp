@@ -1,0 +1,46 @@
+// motioncue infer: people's own images, folders and videos -> body parameters, overlays, exports.
+#include <iostream>
+#include <memory>
+
+#include "motioncue/core/error.h"
+#include "motioncue/infer/infer.h"
+#include "verb.h"
+
+namespace {
+
+motioncue::cli::VerbRegistration reg(
+    "infer", "Estimate the body of every person in an image, a folder of images or a video",
+    [](CLI::App& app) {
+      auto o = std::make_shared<motioncue::infer::InferOptions>();
+      auto overlay = std::make_shared<std::string>("images");
+      app.add_option("input", o->input, "an image, a folder of images or a video file")->required();
+      app.add_option("--checkpoint", o->checkpoint, "trained network checkpoint")->required();
+      app.add_option("--out", o->out, "output folder (must not exist or be empty)")->required();
+      app.add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
+      app.add_option("--boxes", o->boxes, "person boxes: hog, full or a JSON box file");
+      app.add_option("--batch-size", o->batch_size, "crops per network call");
+      app.add_option("--hog-max-side", o->hog_max_side,
+                     "downscale frames to this longer side for the HOG detector");
+      app.add_option("--overlay", *overlay, "overlays: images, video or none");
+      app.add_flag("--side-view", o->side_view, "add a side view of the mesh to the overlays");
+      app.add_flag("--obj", o->obj, "write one OBJ per person and frame");
+      app.add_flag("!--no-exports", o->exports, "skip the per-track .glb and .bvh files");
+      app.callback([o, overlay] {
+        using motioncue::infer::OverlayMode;
+        if (*overlay == "images")
+          o->overlays = OverlayMode::kImages;
+        else if (*overlay == "video")
+          o->overlays = OverlayMode::kVideo;
+        else if (*overlay == "none")
+          o->overlays = OverlayMode::kNone;
+        else
+          throw motioncue::Error("unknown overlay mode")
+              .key("--overlay")
+              .expected("images, video or none")
+              .found(*overlay);
+        const auto summary = motioncue::infer::run_inference(*o);
+        std::cout << summary.to_string() << "\nresults: " << o->out.string() << "\n";
+      });
+    });
+
+}  // namespace
