@@ -21,19 +21,25 @@ struct DirectionTerm {
 DirectionTerm direction_term(const at::Tensor& from, const at::Tensor& to, const at::Tensor& mask,
                              const at::Tensor& flow, const FlowLossOptions& options,
                              double threshold_px) {
-  // Non-finite flow entries are replaced by 0 for sampling (so that neither the values nor the
-  // gradients pick up NaN) and the vertices whose bilinear neighbourhood touches one are masked
-  // out: a validity map sampled with border padding is 1 exactly where all neighbours are finite.
-  const auto finite = at::isfinite(flow).all(1, /*keepdim=*/true).to(from.scalar_type());
-  const auto clean_flow = at::nan_to_num(flow, 0.0, 0.0, 0.0);
-  const auto grid_scale = torch::tensor(
-      {2.0 / static_cast<double>(flow.size(3)), 2.0 / static_cast<double>(flow.size(2))},
-      from.options().requires_grad(false));
-  const auto validity_grid = (from.detach() * grid_scale - 1.0).unsqueeze(2);
-  const auto validity = at::grid_sampler(finite, validity_grid, 0, /*border*/ 1, false)
-                            .squeeze(3)
-                            .squeeze(1);  // N x V
-  const auto m = mask * (validity > 1.0 - 1e-4).to(mask.scalar_type());
+  // Non-finite flow entries (rare: an oracle flow's occluded points) are replaced by 0 for
+  // sampling, so that neither the values nor the gradients pick up NaN, and the vertices whose
+  // bilinear neighbourhood touches one are masked out: a validity map sampled with border padding
+  // is 1 exactly where all neighbours are finite. The common all-finite case skips this.
+  at::Tensor m = mask;
+  at::Tensor clean_flow = flow;
+  const auto finite = at::isfinite(flow).all(1, /*keepdim=*/true);
+  if (!finite.all().item<bool>()) {
+    clean_flow = at::nan_to_num(flow, 0.0, 0.0, 0.0);
+    const auto grid_scale = torch::tensor(
+        {2.0 / static_cast<double>(flow.size(3)), 2.0 / static_cast<double>(flow.size(2))},
+        from.options().requires_grad(false));
+    const auto validity_grid = (from.detach() * grid_scale - 1.0).unsqueeze(2);
+    const auto validity =
+        at::grid_sampler(finite.to(from.scalar_type()), validity_grid, 0, /*border*/ 1, false)
+            .squeeze(3)
+            .squeeze(1);  // N x V
+    m = mask * (validity > 1.0 - 1e-4).to(mask.scalar_type());
+  }
 
   const auto sampled = sample_flow(clean_flow, from);              // N x V x 2
   const auto squared_error = (to - from - sampled).pow(2).sum(2);  // N x V
