@@ -1,0 +1,204 @@
+#include "motioncue/temporal/context_training.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "motioncue/body/body_model.h"
+#include "motioncue/body/rotations.h"
+#include "motioncue/core/error.h"
+#include "motioncue/data/labeled_dataset.h"
+#include "motioncue/data/labeled_loader.h"
+#include "motioncue/data/network_input.h"
+#include "motioncue/data/pair_sampler.h"
+#include "motioncue/data/video_dataset.h"
+#include "motioncue/geometry/crop.h"
+#include "motioncue/losses/flow_consistency.h"
+#include "motioncue/model/network.h"
+
+namespace motioncue::temporal {
+
+void validate(const ContextTrainingOptions& o) {
+  validate(o.context);
+  auto positive = [](bool ok, const char* key, double value) {
+    if (!ok)
+      throw Error("temporal training setting out of range").key(key).found(std::to_string(value));
+  };
+  positive(o.steps >= 0, "steps", o.steps);
+  positive(o.batch_size >= 1, "batch_size", o.batch_size);
+  positive(o.labeled_batch_size >= 1, "labeled_batch_size", o.labeled_batch_size);
+  positive(o.lr_context > 0, "lr_context", o.lr_context);
+  positive(o.lr_network >= 0, "lr_network", o.lr_network);
+  positive(o.flow_weight >= 0, "flow_weight", o.flow_weight);
+  positive(o.context_anchor >= 0, "context_anchor", o.context_anchor);
+  positive(o.resolution >= 32, "resolution", o.resolution);
+}
+
+namespace {
+at::Tensor packed(const model::Prediction& p) { return torch::cat({p.pose6d, p.betas, p.cam}, 1); }
+}  // namespace
+
+ContextStepTerms context_step(const model::PoseNetwork& network, const ContextNetwork& context,
+                              const body::BodyModel& body, const ClipBatch& clip,
+                              const data::LabeledBatch* labeled,
+                              const ContextTrainingOptions& options) {
+  const auto device = network.device();
+  const int k = context.config().frames;
+  const int64_t n = clip.images1.size(0);
+  if (clip.context_images.dim() != 5 || clip.context_images.size(0) != n ||
+      clip.context_images.size(1) != k + 1 || static_cast<int64_t>(clip.has_previous.size()) != n)
+    throw Error("clip context frames must be N x (k+1) x 3 x R x R")
+        .expected("k = " + std::to_string(k));
+  // Context rows: the single-frame network's detached predictions.
+  at::Tensor windows1, windows2;
+  {
+    torch::NoGradGuard no_grad;
+    auto flat = clip.context_images.to(device).flatten(0, 1);
+    auto rows = context_rows(network.forward(flat)).reshape({n, k + 1, kContextValues});
+    windows1 = rows.slice(1, 0, k);
+    windows2 = rows.slice(1, 1, k + 1);
+  }
+  const bool train_network = options.lr_network > 0;
+  auto features = [&](const at::Tensor& images) {
+    if (train_network) return network.features(images.to(device));
+    torch::NoGradGuard no_grad;
+    return network.features(images.to(device));
+  };
+  auto f1 = features(clip.images1), f2 = features(clip.images2);
+  std::vector<bool> all(static_cast<size_t>(n), true);
+  auto p1 = regress_with_context(network, context, f1, windows1, clip.has_previous);
+  auto p2 = regress_with_context(network, context, f2, windows2, all);
+  auto b1 = body.forward(p1.rotmats, p1.betas), b2 = body.forward(p2.rotmats, p2.betas);
+  losses::FlowLossOptions flow_options;
+  flow_options.backward = false;  // the forward flow between the last two frames
+  flow_options.resolution = options.resolution;
+  auto flow = losses::flow_consistency_loss_from_meshes(
+      b1.vertices, p1.cam, b2.vertices, p2.cam, body.faces().to(device), clip.flow_fw.to(device),
+      clip.flow_bw.to(device), flow_options);
+  ContextStepTerms terms;
+  terms.total = options.flow_weight * flow.loss;
+  terms.flow = flow.loss.item<double>();
+  terms.pairs_kept = flow.pairs_kept;
+  if (options.context_anchor > 0 && k > 0) {
+    at::Tensor single1, single2;
+    {
+      torch::NoGradGuard no_grad;
+      single1 = packed(network.regress(f1.detach()));
+      single2 = packed(network.regress(f2.detach()));
+    }
+    auto anchor = ((packed(p1) - single1).pow(2).sum(1).mean() +
+                   (packed(p2) - single2).pow(2).sum(1).mean()) *
+                  0.5;
+    terms.total = terms.total + options.context_anchor * anchor;
+    terms.anchor = anchor.item<double>();
+  }
+  if (labeled && train_network) {
+    auto p = network.forward(labeled->images.to(device));
+    auto out = body.forward(p.rotmats, p.betas);
+    losses::SupervisedTargets targets;
+    const auto m = labeled->pose.size(0);
+    targets.rotmats = body::axis_angle_to_matrix(labeled->pose.to(device).view({m, 24, 3}));
+    targets.betas = labeled->betas.to(device);
+    targets.has_smpl = labeled->has_smpl.to(device);
+    targets.keypoints2d = labeled->keypoints2d.to(device);
+    targets.keypoints3d = labeled->keypoints3d.to(device);
+    auto sup = losses::supervised_loss(p.rotmats, p.betas, p.cam, out.keypoints, targets,
+                                       options.supervised);
+    terms.total = terms.total + sup.total;
+    terms.supervised = sup.total.item<double>();
+  }
+  return terms;
+}
+
+at::Tensor load_context_frames(const data::VideoDataset& dataset,
+                               const std::vector<std::int64_t>& seq,
+                               const std::vector<std::int64_t>& t, int frames, int resolution) {
+  std::vector<at::Tensor> clips;
+  for (size_t i = 0; i < seq.size(); ++i) {
+    std::vector<at::Tensor> images;
+    for (int64_t f = t[i] - frames; f <= t[i]; ++f) {
+      const int64_t g = std::max<int64_t>(f, 0);
+      images.push_back(data::to_network_input(
+          geometry::crop_image(dataset.frame(seq[i], g), dataset.box(seq[i], g), resolution)));
+    }
+    clips.push_back(torch::stack(images));
+  }
+  return torch::stack(clips);
+}
+
+ContextTrainingLog train_context(model::PoseNetwork& network, ContextNetwork& context,
+                                 const body::BodyModel& body, const data::VideoDataset& unlabeled,
+                                 const data::LabeledDataset* labeled,
+                                 const ContextTrainingOptions& options,
+                                 const std::function<void(int, const ContextStepTerms&)>& on_step) {
+  validate(options);
+  if (context.feature_dim() != network.feature_dim())
+    throw Error("context network and pose network disagree on the feature size");
+  torch::manual_seed(options.seed);
+  const bool train_network = options.lr_network > 0;
+  if (context.parameter_count() == 0 && !train_network)
+    throw Error("nothing to train: no context frames and a frozen image network")
+        .key("frames")
+        .found("0");
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(context.parameters(),
+                      std::make_unique<torch::optim::AdamOptions>(options.lr_context));
+  if (train_network)
+    groups.emplace_back(network.parameters(),
+                        std::make_unique<torch::optim::AdamOptions>(options.lr_network));
+  torch::optim::Adam adam(groups, torch::optim::AdamOptions(options.lr_context));
+  network.set_train(train_network);
+  network.freeze_batchnorm(true);
+  // A frozen network's regressor is still in the graph: keep autograd off its parameters.
+  std::vector<bool> required;
+  for (auto& p : network.parameters()) {
+    required.push_back(p.requires_grad());
+    if (!train_network) p.requires_grad_(false);
+  }
+  context.set_train(true);
+
+  data::PairLoader pairs(unlabeled, options.batch_size, options.resolution, 1,
+                         options.flow_estimator, options.flow_cache, false, options.seed,
+                         options.workers);
+  std::unique_ptr<data::LabeledLoader> labeled_loader;
+  if (labeled && train_network) {
+    std::vector<std::int64_t> indices(static_cast<size_t>(labeled->size()));
+    for (size_t i = 0; i < indices.size(); ++i) indices[i] = static_cast<std::int64_t>(i);
+    labeled_loader = std::make_unique<data::LabeledLoader>(
+        *labeled, indices, options.labeled_batch_size, options.resolution, data::Augmentation{},
+        options.seed + 1, options.workers);
+  }
+  ContextTrainingLog log;
+  const int k = context.config().frames;
+  for (int step = 0; step < options.steps; ++step) {
+    auto batch = pairs.next();
+    ClipBatch clip;
+    clip.context_images =
+        load_context_frames(unlabeled, batch.seq, batch.t1, k, options.resolution);
+    for (auto t : batch.t1) clip.has_previous.push_back(t > 0);
+    clip.images1 = batch.images1;
+    clip.images2 = batch.images2;
+    clip.flow_fw = batch.flow_fw;
+    clip.flow_bw = batch.flow_bw;
+    data::LabeledBatch labeled_batch;
+    if (labeled_loader) labeled_batch = labeled_loader->next();
+    adam.zero_grad();
+    auto terms = context_step(network, context, body, clip,
+                              labeled_loader ? &labeled_batch : nullptr, options);
+    if (terms.total.requires_grad()) terms.total.backward();
+    adam.step();
+    log.total.push_back(terms.total.item<double>());
+    log.flow.push_back(terms.flow);
+    log.anchor.push_back(terms.anchor);
+    log.supervised.push_back(terms.supervised);
+    if (on_step) on_step(step, terms);
+  }
+  auto params = network.parameters();
+  for (size_t i = 0; i < params.size(); ++i) params[i].requires_grad_(required[i]);
+  network.set_train(false);
+  context.set_train(false);
+  return log;
+}
+
+}  // namespace motioncue::temporal

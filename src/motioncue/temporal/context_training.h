@@ -1,0 +1,92 @@
+// Training the temporal context (METHOD.md section 6): clips of k+1 consecutive unlabeled frames;
+// the context of a frame is the single-frame network's detached predictions on its k previous
+// frames (as at inference, streaming.h); the loss is the forward flow term between the last two
+// frames of the clip, through the context-modulated path, plus the anchor:
+//   - the supervised loss on labeled images through the single-frame path (it only moves the
+//     image network, so it is used when that network trains, lr_network > 0), and
+//   - `context_anchor` x the mean squared change of the 157 parameters that the context makes
+//     with respect to the single-frame prediction. Labeled images are stills without previous
+//     frames, so this is what anchors the context network itself; 0 turns it off.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "motioncue/losses/supervised.h"
+#include "motioncue/temporal/context_model.h"
+
+namespace motioncue::body {
+class BodyModel;
+}
+namespace motioncue::data {
+class VideoDataset;
+class LabeledDataset;
+struct LabeledBatch;
+}  // namespace motioncue::data
+
+namespace motioncue::temporal {
+
+// Frames t-k .. t+1 of N pairs (t, t+1).
+struct ClipBatch {
+  // N x (k+1) x 3 x R x R: frames t-k .. t, each cropped with its own box; frames before the
+  // sequence start repeat frame 0 (the padding of context_windows).
+  at::Tensor context_images;
+  std::vector<bool> has_previous;  // per pair: t > 0 (frame t has real context)
+  // Frames t and t+1, both cropped with frame t's box, and the flows between them (PairBatch).
+  at::Tensor images1, images2, flow_fw, flow_bw;
+};
+
+struct ContextTrainingOptions {
+  ContextConfig context;
+  int steps = 500;
+  int batch_size = 4;          // clips per step
+  int labeled_batch_size = 8;  // used when lr_network > 0 and a labeled set is given
+  double lr_context = 1e-4;
+  double lr_network = 0.0;  // 0: the image network is frozen (METHOD suggests 1e-5 otherwise)
+  double flow_weight = 0.01;
+  double context_anchor = 1.0;
+  losses::SupervisedWeights supervised;
+  int resolution = 128;
+  std::string flow_estimator = "oracle";
+  std::filesystem::path flow_cache;  // empty: no cache
+  std::uint64_t seed = 0;
+  int workers = 2;
+};
+// Throws Error naming the key of a value out of range.
+void validate(const ContextTrainingOptions& options);
+
+struct ContextStepTerms {
+  at::Tensor total;  // differentiable
+  double flow = 0, anchor = 0, supervised = 0;
+  int64_t pairs_kept = 0;
+};
+
+// One step's loss. `labeled` may be null (no supervised term).
+ContextStepTerms context_step(const model::PoseNetwork& network, const ContextNetwork& context,
+                              const body::BodyModel& body, const ClipBatch& clip,
+                              const data::LabeledBatch* labeled,
+                              const ContextTrainingOptions& options);
+
+// Loads the context frames of pairs (seq, t) from a dataset: N x (k+1) x 3 x R x R.
+at::Tensor load_context_frames(const data::VideoDataset& dataset,
+                               const std::vector<std::int64_t>& seq,
+                               const std::vector<std::int64_t>& t, int frames, int resolution);
+
+struct ContextTrainingLog {
+  std::vector<double> total, flow, anchor, supervised;  // per step
+};
+
+// Trains `context` (and `network` when lr_network > 0) in place. `labeled` may be null.
+// `on_step(step, terms)` is called after every step (progress, logging), may be empty.
+ContextTrainingLog train_context(
+    model::PoseNetwork& network, ContextNetwork& context, const body::BodyModel& body,
+    const data::VideoDataset& unlabeled, const data::LabeledDataset* labeled,
+    const ContextTrainingOptions& options,
+    const std::function<void(int, const ContextStepTerms&)>& on_step = {});
+
+}  // namespace motioncue::temporal
