@@ -18,7 +18,7 @@ TEST(Demo, QuickRunWritesEveryStageAndAConsistentReport) {
 
   EXPECT_TRUE(fs::exists(out / "benchmark" / "benchmark.json"));
   for (const char* arm : {"baseline", "control", "flow", "texture", "both"}) {
-    const fs::path run = out / "runs" / "labeled_24" / "seed_0" / arm;
+    const fs::path run = out / "runs" / "labeled_12" / "seed_0" / arm;
     for (const char* f : {"config.yaml", "log.txt", "curves.csv", "best.ckpt", "test.json"})
       EXPECT_TRUE(fs::exists(run / f)) << run / f;
     EXPECT_TRUE(fs::exists(out / "predictions" / (std::string(arm) + ".npz"))) << arm;

@@ -20,11 +20,6 @@ namespace {
 
 constexpr int64_t kEval = 14;
 
-// Pelvis = midpoint of the hips (keypoints 2 and 3), as everywhere in evaluation.
-at::Tensor pelvis_of(const at::Tensor& keypoints) {
-  return 0.5 * (keypoints.select(1, 2) + keypoints.select(1, 3));
-}
-
 MetricSummary summarise(const at::Tensor& mp, const at::Tensor& pa, const at::Tensor& pv,
                         const at::Tensor& pred, const at::Tensor& gt,
                         const std::vector<int64_t>& seq) {
@@ -35,14 +30,6 @@ MetricSummary summarise(const at::Tensor& mp, const at::Tensor& pa, const at::Te
   s.pve = pv.defined() && pv.numel() > 0 ? pv.mean().item<double>() : 0.0;
   s.accel = acceleration_error(pred, gt, seq);
   return s;
-}
-
-nlohmann::json summary_json(const MetricSummary& s) {
-  return {{"mpjpe", s.mpjpe},
-          {"pa_mpjpe", s.pa_mpjpe},
-          {"pve", s.pve},
-          {"accel", s.accel},
-          {"frames", s.frames}};
 }
 
 }  // namespace
@@ -56,7 +43,7 @@ Predictor single_frame_predictor(const model::PoseNetwork& network) {
 EvalResult evaluate(const Predictor& predict, const body::BodyModel& body,
                     const data::VideoDataset& dataset, const EvalOptions& options) {
   if (!dataset.has_ground_truth())
-    throw Error("cannot evaluate a split without ground truth").file(dataset.root().string());
+    throw Error("cannot evaluate a split without ground truth").file(dataset.split_dir().string());
   torch::NoGradGuard no_grad;
   data::SequenceLoader loader(dataset, options.resolution, options.batch_size);
   std::vector<at::Tensor> pred_j, gt_j, mp, pa, pv, joints_err;
@@ -71,8 +58,8 @@ EvalResult evaluate(const Predictor& predict, const body::BodyModel& body,
     const auto device = out.keypoints.device();
     const at::Tensor pk = out.keypoints.slice(1, 0, kEval).to(torch::kFloat64).cpu();
     const at::Tensor gk = batch.gt_keypoints3d.slice(1, 0, kEval).to(torch::kFloat64).cpu();
-    const at::Tensor pred_c = pk - pelvis_of(pk).unsqueeze(1);
-    const at::Tensor gt_c = gk - pelvis_of(gk).unsqueeze(1);
+    const at::Tensor pred_c = pk - pelvis(pk).unsqueeze(1);
+    const at::Tensor gt_c = gk - pelvis(gk).unsqueeze(1);
     pred_j.push_back(pred_c * 1000.0);
     gt_j.push_back(gt_c * 1000.0);
     mp.push_back(mpjpe(pk, gk));
@@ -82,18 +69,16 @@ EvalResult evaluate(const Predictor& predict, const body::BodyModel& body,
       const body::BodyOutput gt_out =
           body.forward_axis_angle(batch.gt_pose.to(device, out.vertices.scalar_type()),
                                   batch.gt_betas.to(device, out.vertices.scalar_type()));
-      const at::Tensor pv_pred = out.vertices.to(torch::kFloat64).cpu() -
-                                 pelvis_of(out.keypoints.to(torch::kFloat64).cpu()).unsqueeze(1);
-      const at::Tensor pv_gt = gt_out.vertices.to(torch::kFloat64).cpu() -
-                               pelvis_of(gt_out.keypoints.to(torch::kFloat64).cpu()).unsqueeze(1);
-      pv.push_back((pv_pred - pv_gt).norm(2, -1).mean(-1) * 1000.0);
+      const at::Tensor gk_model = gt_out.keypoints.slice(1, 0, kEval).to(torch::kFloat64).cpu();
+      pv.push_back(pve(out.vertices.to(torch::kFloat64).cpu(),
+                       gt_out.vertices.to(torch::kFloat64).cpu(), pelvis(pk), pelvis(gk_model)));
     }
     seq.insert(seq.end(), batch.seq.begin(), batch.seq.end());
     frame.insert(frame.end(), batch.frame.begin(), batch.frame.end());
     progress.advance(static_cast<int64_t>(batch.seq.size()));
   }
   progress.finish();
-  if (seq.empty()) throw Error("the split has no frames").file(dataset.root().string());
+  if (seq.empty()) throw Error("the split has no frames").file(dataset.split_dir().string());
 
   EvalResult r;
   const at::Tensor P = torch::cat(pred_j), G = torch::cat(gt_j);
@@ -128,10 +113,10 @@ EvalResult evaluate(const Predictor& predict, const body::BodyModel& body,
 
 nlohmann::json to_json(const EvalResult& r) {
   nlohmann::json j;
-  j["overall"] = summary_json(r.overall);
+  j["overall"] = to_json(r.overall);
   j["units"] = "millimetres (accel: mm / frame^2)";
   nlohmann::json per_seq = nlohmann::json::object();
-  for (const auto& [name, s] : r.per_sequence) per_seq[name] = summary_json(s);
+  for (const auto& [name, s] : r.per_sequence) per_seq[name] = to_json(s);
   j["per_sequence"] = per_seq;
   j["per_joint_mm"] = r.per_joint_mm;
   return j;

@@ -15,7 +15,7 @@
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/experiments/demo_report.h"
 #include "motioncue/experiments/experiment_runner.h"
-#include "motioncue/synth/generate.h"
+#include "motioncue/synth/generator.h"
 #include "motioncue/synth/spec.h"
 
 namespace fs = std::filesystem;
@@ -27,7 +27,7 @@ std::string demo_experiment_yaml(bool quick, std::uint64_t seed) {
   if (quick)
     return fmt::format(R"(name: demo (quick)
 seeds: [{}]
-labeled_counts: [24]
+labeled_counts: [12]
 train:
   train: {{steps: 40, val_every: 20, log_every: 10, batch_size: 8}}
   model: {{resolution: 64}}
@@ -81,7 +81,7 @@ void run_demo(const DemoOptions& options) {
     if (!fs::exists(root / "benchmark.json")) {
       synth::SynthSpec spec = synth::load_spec(options.quick ? "tiny" : "cpu");
       spec.seed = options.seed;
-      synth::generate_benchmark(spec, root);
+      synth::generate_benchmark(spec, body, root);
     }
   }
 

@@ -4,10 +4,9 @@
 
 #include "motioncue/body/body_model.h"
 #include "motioncue/data/pair_sampler.h"
-#include "motioncue/geometry/camera.h"
-#include "motioncue/geometry/rasterizer.h"
 #include "motioncue/losses/flow_consistency.h"
 #include "motioncue/losses/keypoints.h"
+#include "motioncue/losses/projected_pair.h"
 #include "motioncue/losses/texture_consistency.h"
 #include "motioncue/model/network.h"
 #include "motioncue/train/batch_forward.h"
@@ -22,20 +21,15 @@ UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::
   // One pass over both frames: with BatchNorm frozen the batch composition does not matter.
   const BodyPrediction pred =
       predict_bodies(network, body, torch::cat({pairs.images1, pairs.images2}).to(device));
-  const double res = options.resolution;
-  const at::Tensor points = geometry::weak_perspective_project(pred.vertices, pred.cam, res);
-  at::Tensor visible;
-  {
-    torch::NoGradGuard no_grad;
-    const at::Tensor screen = geometry::weak_perspective_screen(pred.vertices, pred.cam, res);
-    visible =
-        geometry::visibility_mask(screen, body.faces(), options.resolution, options.resolution);
-  }
-  const at::Tensor p1 = points.slice(0, 0, n), p2 = points.slice(0, n, 2 * n);
-  const at::Tensor both = visible.slice(0, 0, n).logical_and(visible.slice(0, n, 2 * n));
+  const losses::ProjectedPair pp = losses::project_pair(
+      pred.vertices.slice(0, 0, n), pred.cam.slice(0, 0, n), pred.vertices.slice(0, n, 2 * n),
+      pred.cam.slice(0, n, 2 * n), body.faces(), options.resolution);
+  const at::Tensor& p1 = pp.p1;
+  const at::Tensor& p2 = pp.p2;
+  const at::Tensor& both = pp.both_visible;
 
   UnlabeledTerms out;
-  out.total = torch::zeros({}, points.options());
+  out.total = torch::zeros({}, p1.options());
   if (weights.flow > 0) {
     losses::FlowLossOptions fo;
     fo.normalize = options.normalize;
@@ -59,10 +53,11 @@ UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::
   if (weights.keypoints > 0 && pairs.keypoints1.defined()) {
     const at::Tensor kp = pred.keypoints;
     const at::Tensor cam = pred.cam;
-    const at::Tensor k1 = losses::keypoints_2d_loss(kp.slice(0, 0, n), cam.slice(0, 0, n),
-                                                    pairs.keypoints1.to(device));
-    const at::Tensor k2 = losses::keypoints_2d_loss(kp.slice(0, n, 2 * n), cam.slice(0, n, 2 * n),
-                                                    pairs.keypoints2.to(device));
+    const at::Tensor projected = losses::project_normalized(kp, cam);
+    const at::Tensor k1 =
+        losses::keypoints_2d_loss(projected.slice(0, 0, n), pairs.keypoints1.to(device));
+    const at::Tensor k2 =
+        losses::keypoints_2d_loss(projected.slice(0, n, 2 * n), pairs.keypoints2.to(device));
     const at::Tensor k = 0.5 * (k1 + k2);
     out.total = out.total + weights.keypoints * k;
     out.logged["keypoints"] = k.item<double>();

@@ -1,0 +1,191 @@
+// motioncue temporal: the temporal context (train, eval) and the smoothing alternatives
+// (One-Euro filter, sequence optimiser) of METHOD.md section 6, scored like `motioncue eval`.
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "motioncue/body/body_model.h"
+#include "motioncue/core/files.h"
+#include "motioncue/data/labeled_dataset.h"
+#include "motioncue/data/video_dataset.h"
+#include "motioncue/eval/evaluator.h"
+#include "motioncue/eval/table.h"
+#include "motioncue/model/checkpoint.h"
+#include "motioncue/model/network.h"
+#include "motioncue/temporal/context_checkpoint.h"
+#include "motioncue/temporal/context_training.h"
+#include "motioncue/temporal/sequence_predictor.h"
+#include "motioncue/temporal/smoothing.h"
+#include "motioncue/temporal/streaming.h"
+#include "motioncue/train/run_setup.h"
+#include "verb.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace mc = motioncue;
+
+struct TrainOptions {
+  std::string init, data, out, labeled, body_model, device = "auto", flow = "oracle", flow_cache;
+  mc::temporal::ContextTrainingOptions training;
+};
+
+struct EvalOptions {
+  std::string checkpoint, context, data, split = "test", out, predictions, body_model,
+                                         device = "auto", filter;
+  int batch_size = 32;
+  mc::temporal::OneEuroOptions one_euro;
+  bool optimise = false;
+  mc::temporal::SequenceOptimiserOptions optimiser;
+};
+
+fs::path split_dir(const std::string& data, const std::string& split) {
+  fs::path dir = data;
+  return fs::is_directory(dir / split) ? dir / split : dir;
+}
+
+void add_train(CLI::App& app) {
+  auto o = std::make_shared<TrainOptions>();
+  auto* sub = app.add_subcommand("train", "Train the temporal context on unlabeled video");
+  sub->add_option("--init", o->init, "network checkpoint to start from")->required();
+  sub->add_option("--data", o->data, "benchmark root (uses <root>/unlabeled) or a split folder")
+      ->required();
+  sub->add_option("--out", o->out, "run folder (context.pt, network.pt when trained, log.json)")
+      ->required();
+  sub->add_option("--labeled", o->labeled,
+                  "labeled annotations.npz for the anchor when --lr-network > 0 "
+                  "(default <root>/labeled/annotations.npz if present)");
+  sub->add_option("--frames", o->training.context.frames, "k, context frames (default 8)");
+  sub->add_option("--steps", o->training.steps, "training steps");
+  sub->add_option("--batch-size", o->training.batch_size, "clips per step");
+  sub->add_option("--lr-context", o->training.lr_context, "context network learning rate");
+  sub->add_option("--lr-network", o->training.lr_network, "image network lr (0 = frozen)");
+  sub->add_option("--flow-weight", o->training.flow_weight, "weight of the forward flow term");
+  sub->add_option("--context-anchor", o->training.context_anchor,
+                  "weight of the pull towards the single-frame prediction");
+  sub->add_option("--flow", o->flow, "flow estimator name, or oracle");
+  sub->add_option("--flow-cache", o->flow_cache, "flow cache folder (empty: none)");
+  sub->add_option("--seed", o->training.seed, "seed");
+  sub->add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
+  sub->add_option("--device", o->device, "auto, cpu or cuda");
+  sub->callback([o] {
+    const auto device = mc::train::resolve_device(o->device);
+    const auto body = mc::train::load_body_model(o->body_model, device);
+    auto loaded = mc::model::load_checkpoint(o->init, body.hash());
+    auto& network = *loaded.network;
+    network.to(device);
+    o->training.resolution = network.config().resolution;
+    o->training.flow_estimator = o->flow;
+    o->training.flow_cache = o->flow_cache;
+    const auto unlabeled = mc::data::VideoDataset::open(split_dir(o->data, "unlabeled"));
+    std::optional<mc::data::LabeledDataset> labeled;
+    fs::path labeled_file = o->labeled;
+    if (labeled_file.empty() && fs::exists(fs::path(o->data) / "labeled" / "annotations.npz"))
+      labeled_file = fs::path(o->data) / "labeled" / "annotations.npz";
+    if (!labeled_file.empty() && o->training.lr_network > 0)
+      labeled.emplace(mc::data::LabeledDataset::open(labeled_file));
+    mc::temporal::ContextNetwork context(o->training.context, network.feature_dim());
+    context.to(device);
+    const auto log = mc::temporal::train_context(
+        network, context, body, unlabeled, labeled ? &*labeled : nullptr, o->training,
+        [&](int step, const mc::temporal::ContextStepTerms& t) {
+          if (step % 20 == 0 || step + 1 == o->training.steps)
+            spdlog::info("step {} loss {:.5f} flow {:.4f} anchor {:.5f} supervised {:.4f}", step,
+                         t.total.item<double>(), t.flow, t.anchor, t.supervised);
+        });
+    const fs::path run = o->out;
+    nlohmann::json meta = {{"steps", o->training.steps},
+                           {"init", o->init},
+                           {"body_model_hash", body.hash()},
+                           {"lr_context", o->training.lr_context},
+                           {"lr_network", o->training.lr_network},
+                           {"flow_weight", o->training.flow_weight},
+                           {"context_anchor", o->training.context_anchor},
+                           {"seed", o->training.seed}};
+    mc::temporal::save_context(run / "context.pt", context, meta);
+    if (o->training.lr_network > 0) mc::model::save_checkpoint(run / "network.pt", network, meta);
+    mc::write_file_atomic(run / "log.json", nlohmann::json{{"total", log.total},
+                                                           {"flow", log.flow},
+                                                           {"anchor", log.anchor},
+                                                           {"supervised", log.supervised}}
+                                                    .dump() +
+                                                "\n");
+    std::cout << "wrote " << (run / "context.pt").string() << "\n";
+  });
+}
+
+void add_eval(CLI::App& app) {
+  auto o = std::make_shared<EvalOptions>();
+  auto* sub = app.add_subcommand(
+      "eval", "Score the network with temporal context, the One-Euro filter or the optimiser");
+  sub->add_option("--checkpoint", o->checkpoint, "network checkpoint")->required();
+  sub->add_option("--context", o->context, "context checkpoint (context.pt); none: single frame");
+  sub->add_option("--data", o->data, "benchmark root, or a split folder")->required();
+  sub->add_option("--split", o->split, "split under the benchmark root");
+  sub->add_option("--out", o->out, "result JSON")->required();
+  sub->add_option("--save-predictions", o->predictions, ".npz of joints as `motioncue eval`");
+  sub->add_option("--filter", o->filter, "post-hoc filter: one-euro")
+      ->check(CLI::IsMember({"one-euro"}));
+  sub->add_option("--min-cutoff", o->one_euro.min_cutoff, "One-Euro min cutoff (Hz)");
+  sub->add_option("--beta", o->one_euro.beta, "One-Euro speed coefficient");
+  sub->add_option("--d-cutoff", o->one_euro.d_cutoff, "One-Euro derivative cutoff (Hz)");
+  sub->add_flag(
+      "--no-trend", [o](std::int64_t) { o->one_euro.trend = false; },
+      "Casiez's original One-Euro (lags on motion)");
+  sub->add_flag("--optimise", o->optimise, "optimise each sequence (smoothness + anchor)");
+  sub->add_option("--opt-iterations", o->optimiser.iterations, "optimiser iterations");
+  sub->add_option("--opt-lr", o->optimiser.lr, "optimiser Adam learning rate");
+  sub->add_option("--opt-smooth", o->optimiser.smooth_weight, "smoothness weight");
+  sub->add_option("--opt-anchor", o->optimiser.anchor_weight, "anchor weight");
+  sub->add_option("--batch-size", o->batch_size, "frames per batch");
+  sub->add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
+  sub->add_option("--device", o->device, "auto, cpu or cuda");
+  sub->callback([o] {
+    const auto device = mc::train::resolve_device(o->device);
+    const auto body = mc::train::load_body_model(o->body_model, device);
+    auto loaded = mc::model::load_checkpoint(o->checkpoint, body.hash());
+    auto& network = *loaded.network;
+    network.to(device);
+    network.set_train(false);
+    const auto dataset = mc::data::VideoDataset::open(split_dir(o->data, o->split));
+    std::unique_ptr<mc::temporal::ContextNetwork> context;
+    if (!o->context.empty()) {
+      context = std::make_unique<mc::temporal::ContextNetwork>(
+          mc::temporal::load_context(o->context).network);
+      context->to(device);
+    }
+    mc::eval::Predictor predictor = context ? mc::temporal::context_predictor(network, *context)
+                                            : mc::eval::single_frame_predictor(network);
+    const int resolution = network.config().resolution;
+    if (o->optimise)
+      predictor = mc::temporal::optimised_predictor(predictor, body, dataset, resolution,
+                                                    o->batch_size, o->optimiser);
+    if (o->filter == "one-euro")
+      predictor = mc::temporal::filtered_predictor(predictor, o->one_euro, dataset.fps(0));
+    mc::eval::EvalOptions eo;
+    eo.resolution = resolution;
+    eo.batch_size = o->batch_size;
+    eo.keep_predictions = !o->predictions.empty();
+    const auto r = mc::eval::evaluate(predictor, body, dataset, eo);
+    mc::eval::write_result_json(o->out, r);
+    if (!o->predictions.empty()) mc::eval::write_predictions(o->predictions, r);
+    auto rows = r.per_sequence;
+    rows.emplace_back("all", r.overall);
+    std::cout << mc::eval::metrics_table(rows);
+  });
+}
+
+mc::cli::VerbRegistration reg("temporal",
+                              "Temporal context, One-Euro filter and sequence optimiser",
+                              [](CLI::App& app) {
+                                add_train(app);
+                                add_eval(app);
+                                app.require_subcommand(1);
+                              });
+
+}  // namespace
