@@ -1,6 +1,8 @@
 // motioncue temporal: the temporal context (train, eval) and the smoothing alternatives
 // (One-Euro filter, sequence optimiser) of METHOD.md section 6, scored like `motioncue eval`.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
 
@@ -10,10 +12,12 @@
 #include <optional>
 
 #include "motioncue/body/body_model.h"
+#include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/eval/evaluator.h"
+#include "motioncue/eval/metrics.h"
 #include "motioncue/eval/table.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
@@ -180,11 +184,78 @@ void add_eval(CLI::App& app) {
   });
 }
 
+// The One-Euro filter's accuracy/smoothness trade-off on the ground-truth joints of a split with
+// added Gaussian jitter of known size: what the filter can and cannot undo, without a network.
+void add_filter_study(CLI::App& app) {
+  struct Options {
+    std::string data, split = "test", out;
+    double noise_mm = 10.0;
+    std::uint64_t seed = 0;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = app.add_subcommand("filter-study",
+                                 "One-Euro trade-off on ground-truth joints with added jitter");
+  sub->add_option("--data", o->data, "benchmark root, or a split folder")->required();
+  sub->add_option("--split", o->split, "split under the benchmark root");
+  sub->add_option("--out", o->out, "result JSON")->required();
+  sub->add_option("--noise-mm", o->noise_mm, "standard deviation of the jitter per coordinate");
+  sub->add_option("--seed", o->seed, "seed of the jitter");
+  sub->callback([o] {
+    const auto dataset = mc::data::VideoDataset::open(split_dir(o->data, o->split));
+    if (!dataset.has_ground_truth())
+      throw mc::Error("filter-study needs ground-truth joints").file(dataset.split_dir().string());
+    torch::manual_seed(o->seed);
+    std::vector<at::Tensor> gt, noisy;
+    std::vector<std::int64_t> ids;
+    std::vector<double> fps;
+    for (std::int64_t s = 0; s < dataset.num_sequences(); ++s) {
+      const auto& a = dataset.annotations(s);
+      auto joints = torch::tensor(a.joints3d).reshape({a.frames, 24, 3}).slice(1, 0, 14);
+      gt.push_back(joints);
+      noisy.push_back(joints + torch::randn_like(joints) * (o->noise_mm / 1000.0));
+      ids.insert(ids.end(), static_cast<size_t>(a.frames), s);
+      fps.push_back(dataset.fps(s));
+    }
+    const auto gt_all = torch::cat(gt);
+    nlohmann::json rows = nlohmann::json::array();
+    auto score = [&](const std::string& name, const std::vector<at::Tensor>& pred,
+                     const nlohmann::json& settings) {
+      const auto p = torch::cat(pred);
+      const double pa = mc::eval::pa_mpjpe(p, gt_all).mean().item<double>();
+      const double accel = mc::eval::acceleration_error(p, gt_all, ids);
+      rows.push_back(
+          {{"name", name}, {"settings", settings}, {"pa_mpjpe_mm", pa}, {"accel_mm", accel}});
+      std::cout << fmt::format("{:<34} PA-MPJPE {:7.2f} mm   accel {:6.2f} mm/frame^2\n", name, pa,
+                               accel);
+    };
+    score("ground truth + jitter (raw)", noisy, nlohmann::json::object());
+    for (bool trend : {true, false})
+      for (double beta : {0.0, 1.0})
+        for (double min_cutoff : {0.5, 1.0, 2.0, 4.0, 8.0}) {
+          mc::temporal::OneEuroOptions f;
+          f.min_cutoff = min_cutoff, f.beta = beta, f.trend = trend;
+          std::vector<at::Tensor> filtered;
+          for (size_t s = 0; s < noisy.size(); ++s)
+            filtered.push_back(mc::temporal::one_euro_sequence(noisy[s], f, fps[s]));
+          score(fmt::format("one-euro{} min_cutoff {} beta {}", trend ? "+trend" : "", min_cutoff,
+                            beta),
+                filtered, {{"min_cutoff", min_cutoff}, {"beta", beta}, {"trend", trend}});
+        }
+    mc::write_file_atomic(o->out, nlohmann::json{{"split", dataset.split_dir().string()},
+                                                 {"noise_mm", o->noise_mm},
+                                                 {"seed", o->seed},
+                                                 {"rows", rows}}
+                                          .dump(2) +
+                                      "\n");
+  });
+}
+
 mc::cli::VerbRegistration reg("temporal",
                               "Temporal context, One-Euro filter and sequence optimiser",
                               [](CLI::App& app) {
                                 add_train(app);
                                 add_eval(app);
+                                add_filter_study(app);
                                 app.require_subcommand(1);
                               });
 
