@@ -2,14 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-#include <cmath>
-
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/npy.h"
-#include "motioncue/core/progress.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/core/seed.h"
 #include "motioncue/data/labeled_dataset.h"
@@ -20,17 +16,15 @@
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
 #include "motioncue/train/batch_forward.h"
-#include "motioncue/train/curve_log.h"
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/run_setup.h"
-#include "motioncue/train/summary.h"
 #include "motioncue/train/trainers.h"
+#include "motioncue/train/training_loop.h"
 #include "motioncue/train/unlabeled_step.h"
 
 namespace motioncue::train {
 
 TrainSummary run_refinement(const Config& config, const RunDir& run) {
-  const auto start = std::chrono::steady_clock::now();
   const auto seed = config.get<std::uint64_t>("seed");
   seed_everything(seed);
   const c10::Device device = resolve_device(config.get<std::string>("device"));
@@ -105,66 +99,28 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
   meta["init"] = init;
   meta["refine_config"] = config.to_yaml();
   ModelSelector selector(val, body, resolution, run / "best.ckpt");
-  CurveLog curves(run / "curves.csv");
   const int steps = config.get<int>("refine.steps");
-  const int val_every = config.get<int>("refine.val_every");
-  const int log_every = config.get<int>("refine.log_every");
-  // Step 0 takes part in model selection: refinement must beat its own starting point.
-  {
-    const ValidationPoint p0 = selector.validate(network, 0, meta);
-    curves.add(0, {{"val_pa_mpjpe", p0.pa_mpjpe}, {"val_mpjpe", p0.mpjpe}});
-  }
-
-  Progress progress("refine", steps, "step");
-  std::map<std::string, double> running;
+  TrainingLoop loop(
+      run, network, selector, meta,
+      {steps, config.get<int>("refine.log_every"), config.get<int>("refine.val_every"), "refine"});
+  loop.validate(0);  // step 0 takes part in model selection: refinement must beat its start
   for (int step = 1; step <= steps; ++step) {
     at::Tensor total;
+    std::map<std::string, double> logged;
     if (w_frame > 0) {
       const losses::SupervisedTerms sup =
           supervised_forward(network, body, labeled_loader.next(), losses::SupervisedWeights{});
       total = w_frame * sup.total;
-      running["supervised"] += sup.total.item<double>();
+      logged["supervised"] = sup.total.item<double>();
     }
     if (use_pairs) {
       const UnlabeledTerms u = unlabeled_forward(network, body, pair_loader->next(), uw, uo);
       total = total.defined() ? total + u.total : u.total;
-      for (const auto& [k, v] : u.logged) running[k] += v;
+      logged.insert(u.logged.begin(), u.logged.end());
     }
-    const double loss = total.item<double>();
-    if (!std::isfinite(loss))
-      throw Error("refinement diverged: the loss is not finite at step " + std::to_string(step))
-          .found(std::to_string(loss));
-    optimizer.zero_grad();
-    total.backward();
-    optimizer.step();
-    running["loss"] += loss;
-    progress.advance();
-    if (step % log_every == 0 || step == steps) {
-      const int n = step % log_every == 0 ? log_every : step % log_every;
-      for (auto& [k, v] : running) v /= n;
-      progress.set_status(fmt::format("loss {:.4f}", running["loss"]));
-      curves.add(step, running);
-      running.clear();
-    }
-    if (step % val_every == 0 || step == steps) {
-      const ValidationPoint p = selector.validate(network, step, meta);
-      curves.add(step, {{"val_pa_mpjpe", p.pa_mpjpe}, {"val_mpjpe", p.mpjpe}});
-      curves.flush();
-    }
+    loop.step(step, total, optimizer, logged);
   }
-  progress.finish();
-  meta["step"] = steps;
-  model::save_checkpoint(run / "last.ckpt", network, meta, &optimizer);
-
-  TrainSummary s;
-  s.best_checkpoint = run / "best.ckpt";
-  s.last_checkpoint = run / "last.ckpt";
-  s.best_val_pa_mpjpe = selector.best_pa_mpjpe();
-  s.best_step = selector.best_step();
-  s.steps = steps;
-  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  write_summary(run / "summary.json", s);
-  return s;
+  return loop.finish(optimizer);
 }
 
 }  // namespace motioncue::train

@@ -1,0 +1,78 @@
+#include "motioncue/train/training_loop.h"
+
+#include <torch/torch.h>
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "motioncue/core/error.h"
+#include "motioncue/core/progress.h"
+#include "motioncue/core/run_dir.h"
+#include "motioncue/model/checkpoint.h"
+#include "motioncue/model/network.h"
+#include "motioncue/train/model_selection.h"
+#include "motioncue/train/summary.h"
+
+namespace motioncue::train {
+
+TrainingLoop::TrainingLoop(const RunDir& run, model::PoseNetwork& network, ModelSelector& selector,
+                           nlohmann::json meta, LoopSettings settings)
+    : run_(run),
+      network_(network),
+      selector_(selector),
+      meta_(std::move(meta)),
+      settings_(std::move(settings)),
+      curves_(run / "curves.csv"),
+      start_(std::chrono::steady_clock::now()) {}
+
+TrainingLoop::~TrainingLoop() = default;
+
+void TrainingLoop::validate(int step) {
+  const ValidationPoint p = selector_.validate(network_, step, meta_);
+  curves_.add(step, {{"val_pa_mpjpe", p.pa_mpjpe}, {"val_mpjpe", p.mpjpe}});
+  curves_.flush();
+}
+
+void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimizer& optimizer,
+                        const std::map<std::string, double>& logged) {
+  if (!progress_) progress_ = std::make_unique<Progress>(settings_.label, settings_.steps, "step");
+  const double value = loss.item<double>();
+  if (!std::isfinite(value))
+    throw Error(settings_.label + " diverged: the loss is not finite at step " +
+                std::to_string(step))
+        .found(std::to_string(value));
+  optimizer.zero_grad();
+  loss.backward();
+  optimizer.step();
+  running_["loss"] += value;
+  for (const auto& [k, v] : logged) running_[k] += v;
+  progress_->advance();
+  const int steps = settings_.steps;
+  if (step % settings_.log_every == 0 || step == steps) {
+    const int n =
+        step % settings_.log_every == 0 ? settings_.log_every : step % settings_.log_every;
+    for (auto& [k, v] : running_) v /= n;
+    progress_->set_status(fmt::format("loss {:.4g}", running_["loss"]));
+    curves_.add(step, running_);
+    running_.clear();
+  }
+  if (step % settings_.val_every == 0 || step == steps) validate(step);
+}
+
+TrainSummary TrainingLoop::finish(torch::optim::Optimizer& optimizer) {
+  if (progress_) progress_->finish();
+  meta_["step"] = settings_.steps;
+  model::save_checkpoint(run_ / "last.ckpt", network_, meta_, &optimizer);
+  TrainSummary s;
+  s.best_checkpoint = run_ / "best.ckpt";
+  s.last_checkpoint = run_ / "last.ckpt";
+  s.best_val_pa_mpjpe = selector_.best_pa_mpjpe();
+  s.best_step = selector_.best_step();
+  s.steps = settings_.steps;
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  write_summary(run_ / "summary.json", s);
+  return s;
+}
+
+}  // namespace motioncue::train

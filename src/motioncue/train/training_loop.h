@@ -1,0 +1,64 @@
+// The bookkeeping both trainers share around their own loss: the finiteness check, the optimizer
+// step, running means of the logged terms, curves.csv, validation with model selection, the
+// progress bar, and at the end the last checkpoint and summary.json.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "motioncue/train/curve_log.h"
+#include "motioncue/train/trainers.h"
+
+namespace torch::optim {
+class Optimizer;
+}
+namespace motioncue {
+class Progress;
+class RunDir;
+}  // namespace motioncue
+namespace motioncue::model {
+class PoseNetwork;
+}
+
+namespace motioncue::train {
+
+class ModelSelector;
+
+struct LoopSettings {
+  int steps = 0, log_every = 50, val_every = 250;
+  std::string label = "train";
+};
+
+class TrainingLoop {
+ public:
+  TrainingLoop(const RunDir& run, model::PoseNetwork& network, ModelSelector& selector,
+               nlohmann::json meta, LoopSettings settings);
+  ~TrainingLoop();
+
+  // Validates without training (step 0 of a refinement takes part in model selection).
+  void validate(int step);
+  // Backpropagates `loss`, steps `optimizer`, records `logged` (plus the loss) and validates when
+  // due. A non-finite loss is an Error naming the step.
+  void step(int step, const at::Tensor& loss, torch::optim::Optimizer& optimizer,
+            const std::map<std::string, double>& logged);
+  // Saves last.ckpt (with the optimizer state) and summary.json.
+  TrainSummary finish(torch::optim::Optimizer& optimizer);
+
+ private:
+  const RunDir& run_;
+  model::PoseNetwork& network_;
+  ModelSelector& selector_;
+  nlohmann::json meta_;
+  LoopSettings settings_;
+  CurveLog curves_;
+  std::unique_ptr<Progress> progress_;
+  std::map<std::string, double> running_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace motioncue::train
