@@ -14,6 +14,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/npz.h"
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/eval/evaluator.h"
@@ -27,7 +28,12 @@
 #include "motioncue/temporal/smoothing.h"
 #include "motioncue/temporal/streaming.h"
 #include "motioncue/train/run_setup.h"
+#include "motioncue/viz/plot.h"
 #include "verb.h"
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <algorithm>
 
 namespace {
 
@@ -250,12 +256,68 @@ void add_filter_study(CLI::App& app) {
   });
 }
 
+// Acceleration error along one sequence for several prediction files (from --save-predictions):
+// the per-frame curve of E2's figure.
+void add_plot_accel(CLI::App& app) {
+  struct Options {
+    std::vector<std::string> predictions, labels;
+    std::string sequence, out, title = "Acceleration error along a sequence";
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = app.add_subcommand("plot-accel", "Plot acceleration error along one sequence");
+  sub->add_option("--predictions", o->predictions, "prediction .npz files")->required();
+  sub->add_option("--labels", o->labels, "one label per file")->required();
+  sub->add_option("--sequence", o->sequence, "sequence name")->required();
+  sub->add_option("--out", o->out, "PNG")->required();
+  sub->add_option("--title", o->title, "plot title");
+  sub->callback([o] {
+    if (o->labels.size() != o->predictions.size())
+      throw mc::Error("one label per predictions file needed")
+          .key("--labels")
+          .expected(std::to_string(o->predictions.size()))
+          .found(std::to_string(o->labels.size()));
+    std::vector<mc::viz::Series> series;
+    for (size_t i = 0; i < o->predictions.size(); ++i) {
+      const auto z = mc::read_npz(o->predictions[i]);
+      const auto names = z.at("sequence_names").to_strings();
+      const auto it = std::find(names.begin(), names.end(), o->sequence);
+      if (it == names.end())
+        throw mc::Error("sequence not in the predictions").file(o->predictions[i]).key(o->sequence);
+      const auto id = static_cast<std::int64_t>(it - names.begin());
+      const auto seq = z.at("sequence").to_i64();
+      const auto frame = z.at("frame").to_i64();
+      const auto t_count = static_cast<std::int64_t>(seq.size());
+      auto pred = torch::tensor(z.at("pred_joints").to_f32()).reshape({t_count, 14, 3});
+      auto gt = torch::tensor(z.at("gt_joints").to_f32()).reshape({t_count, 14, 3});
+      std::vector<std::int64_t> rows;
+      for (std::int64_t r = 0; r < t_count; ++r)
+        if (seq[static_cast<size_t>(r)] == id) rows.push_back(r);
+      auto index = torch::tensor(rows);
+      // The files hold millimetres; the metric takes metres.
+      auto accel = mc::eval::acceleration_errors(pred.index_select(0, index) / 1000.0,
+                                                 gt.index_select(0, index) / 1000.0,
+                                                 std::vector<std::int64_t>(rows.size(), 0));
+      mc::viz::Series s{o->labels[i], {}, {}};
+      for (std::int64_t m = 0; m < accel.size(0); ++m) {
+        s.x.push_back(
+            static_cast<double>(frame[static_cast<size_t>(rows[static_cast<size_t>(m + 1)])]));
+        s.y.push_back(accel[m].item<double>());
+      }
+      series.push_back(std::move(s));
+    }
+    const auto image = mc::viz::line_plot(series, o->title + " (" + o->sequence + ")", "frame",
+                                          "acceleration error (mm/frame^2)");
+    if (!cv::imwrite(o->out, image)) throw mc::Error("cannot write the plot").file(o->out);
+  });
+}
+
 mc::cli::VerbRegistration reg("temporal",
                               "Temporal context, One-Euro filter and sequence optimiser",
                               [](CLI::App& app) {
                                 add_train(app);
                                 add_eval(app);
                                 add_filter_study(app);
+                                add_plot_accel(app);
                                 app.require_subcommand(1);
                               });
 
