@@ -11,7 +11,7 @@
 #include "motioncue/body/keypoint_fallback.h"
 #include "motioncue/body/mesh_checks.h"
 #include "motioncue/body/open_body_shape.h"
-#include "motioncue/body/stable_npz.h"
+#include "motioncue/core/npz.h"
 #include "motioncue/body/surface_nets.h"
 #include "motioncue/core/error.h"
 
@@ -436,7 +436,7 @@ Npz generate_open_body_model() {
 
 void build_open_body_model(const std::filesystem::path& out) {
   if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
-  write_npz_reproducible(out, generate_open_body_model());
+  write_npz(out, generate_open_body_model());
 }
 
 }  // namespace motioncue::body

@@ -13,7 +13,7 @@
 #include <regex>
 
 #include "motioncue/body/body_model.h"
-#include "motioncue/body/stable_npz.h"
+#include "motioncue/core/npz.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npy.h"
@@ -174,7 +174,7 @@ void write_sequence(const SynthSpec& spec, const BodyAssets& assets, const Split
   npz.set("joints2d", f32({T, 24, 3}, shot.joints2d));
   npz.set("focal", f32({T, 2}, shot.focal));
   npz.set("principal", f32({T, 2}, shot.principal));
-  body::write_npz_reproducible(tmp / "annotations.npz", npz);
+  write_npz(tmp / "annotations.npz", npz);
   if (split.flow) {
     fs::create_directories(tmp / "flow");
     for (int t = 0; t + 1 < T; ++t) {
@@ -339,7 +339,7 @@ GenerateSummary generate_benchmark(const SynthSpec& spec, const body::BodyModel&
     npz.set("subset_rank", NpyArray::from_i64({N}, rank));
     npz.set("subject", NpyArray::from_strings({N}, subject_names));
     npz.set("source", NpyArray::from_strings({N}, sources));
-    body::write_npz_reproducible(lab_dir / "annotations.npz", npz);
+    write_npz(lab_dir / "annotations.npz", npz);
 
     std::vector<std::vector<cv::Mat>> rows;
     for (int r = 0; r < 6 && r * 8 < N; ++r) {
