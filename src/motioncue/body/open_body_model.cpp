@@ -11,9 +11,9 @@
 #include "motioncue/body/keypoint_fallback.h"
 #include "motioncue/body/mesh_checks.h"
 #include "motioncue/body/open_body_shape.h"
-#include "motioncue/core/npz.h"
 #include "motioncue/body/surface_nets.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/npz.h"
 
 namespace motioncue::body {
 namespace {

@@ -9,8 +9,8 @@ namespace motioncue::flow {
 
 cv::Mat flow_to_color(const cv::Mat& flow, float max_magnitude) {
   if (flow.empty() || flow.type() != CV_32FC2)
-    throw Error("flow_to_color needs a CV_32FC2 flow").found(flow.empty() ? "an empty image"
-                                                                           : "another type");
+    throw Error("flow_to_color needs a CV_32FC2 flow")
+        .found(flow.empty() ? "an empty image" : "another type");
   // The colour wheel is geometry's; here non-finite vectors (unknown flow) are masked out black.
   cv::Mat finite(flow.size(), CV_8UC1);
   for (int y = 0; y < flow.rows; ++y)

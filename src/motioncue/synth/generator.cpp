@@ -13,7 +13,6 @@
 #include <regex>
 
 #include "motioncue/body/body_model.h"
-#include "motioncue/core/npz.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npy.h"
