@@ -38,12 +38,17 @@ void merge_node(Config& config, const YAML::Node& n, const std::string& origin) 
   if (n && n.IsMap() && n.size() > 0) config.merge_yaml(yaml_text(n), origin);
 }
 
+// Reads what eval::to_json(MetricSummary) writes (null where a metric was not computable).
 eval::MetricSummary read_summary(const nlohmann::json& j) {
+  auto num = [&](const char* key) {
+    const auto& v = j.at(key);
+    return v.is_null() ? std::nan("") : v.get<double>();
+  };
   eval::MetricSummary s;
-  s.mpjpe = j.at("mpjpe");
-  s.pa_mpjpe = j.at("pa_mpjpe");
-  s.pve = j.at("pve");
-  s.accel = j.at("accel");
+  s.mpjpe = num("mpjpe_mm");
+  s.pa_mpjpe = num("pa_mpjpe_mm");
+  s.pve = num("pve_mm");
+  s.accel = num("accel_mm_per_frame2");
   s.frames = j.at("frames");
   return s;
 }
