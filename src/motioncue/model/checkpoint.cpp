@@ -8,6 +8,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/hash.h"
 
 namespace motioncue::model {
 namespace fs = std::filesystem;
@@ -17,14 +18,6 @@ namespace {
 
 constexpr const char* kFormat = "motioncue-checkpoint";
 constexpr int kVersion = 1;
-
-std::string fnv1a64(const std::vector<std::uint8_t>& bytes) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (auto b : bytes) h = (h ^ b) * 1099511628211ull;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
@@ -61,12 +54,12 @@ torch::serialize::InputArchive open_archive(const fs::path& file, const json& si
                                             const c10::Device& device) {
   const auto bytes = read_file_bytes(file);
   const auto expected = sidecar.value("/archive/fnv1a64"_json_pointer, std::string());
-  if (fnv1a64(bytes) != expected)
+  if (fnv1a64_hex(bytes) != expected)
     throw Error("checkpoint archive does not match its sidecar (corrupt, truncated or replaced)")
         .file(file.string())
         .expected("checksum " + expected + ", " +
                   std::to_string(sidecar.value("/archive/bytes"_json_pointer, 0)) + " bytes")
-        .found("checksum " + fnv1a64(bytes) + ", " + std::to_string(bytes.size()) + " bytes");
+        .found("checksum " + fnv1a64_hex(bytes) + ", " + std::to_string(bytes.size()) + " bytes");
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size(), device);
@@ -196,16 +189,17 @@ void save_checkpoint(const fs::path& file, const PoseNetwork& network, const jso
   const std::string data = stream.str();
   const std::vector<std::uint8_t> bytes(data.begin(), data.end());
 
-  json sidecar = {
-      {"format", kFormat},
-      {"version", kVersion},
-      {"network", to_json(network.config())},
-      {"feature_dim", network.feature_dim()},
-      {"parameter_count", network.parameter_count()},
-      {"archive",
-       {{"file", file.filename().string()}, {"bytes", bytes.size()}, {"fnv1a64", fnv1a64(bytes)}}},
-      {"has_optimizer", optimizer != nullptr},
-      {"meta", meta}};
+  json sidecar = {{"format", kFormat},
+                  {"version", kVersion},
+                  {"network", to_json(network.config())},
+                  {"feature_dim", network.feature_dim()},
+                  {"parameter_count", network.parameter_count()},
+                  {"archive",
+                   {{"file", file.filename().string()},
+                    {"bytes", bytes.size()},
+                    {"fnv1a64", fnv1a64_hex(bytes)}}},
+                  {"has_optimizer", optimizer != nullptr},
+                  {"meta", meta}};
   write_file_atomic(file, bytes);
   write_file_atomic(checkpoint_sidecar(file), sidecar.dump(2) + "\n");
 }

@@ -7,6 +7,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/hash.h"
 
 namespace motioncue::temporal {
 
@@ -17,13 +18,6 @@ namespace {
 constexpr const char* kFormat = "motioncue-temporal-context";
 constexpr int kVersion = 1;
 
-std::string fnv1a64(const std::vector<std::uint8_t>& bytes) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (auto b : bytes) h = (h ^ b) * 1099511628211ull;
-  std::ostringstream s;
-  s << std::hex << h;
-  return s.str();
-}
 fs::path sidecar_of(const fs::path& file) { return fs::path(file.string() + ".json"); }
 }  // namespace
 
@@ -62,7 +56,7 @@ void save_context(const fs::path& file, const ContextNetwork& network, const jso
                   {"context", to_json(network.config())},
                   {"feature_dim", network.feature_dim()},
                   {"parameter_count", network.parameter_count()},
-                  {"archive", {{"bytes", bytes.size()}, {"fnv1a64", fnv1a64(bytes)}}},
+                  {"archive", {{"bytes", bytes.size()}, {"fnv1a64", fnv1a64_hex(bytes)}}},
                   {"meta", meta}};
   write_file_atomic(file, bytes);
   write_file_atomic(sidecar_of(file), sidecar.dump(2) + "\n");
@@ -86,11 +80,11 @@ LoadedContext load_context(const fs::path& file) {
     throw Error("missing feature size").file(side.string()).key("feature_dim");
   const auto bytes = read_file_bytes(file);
   const auto expected = sidecar.value("/archive/fnv1a64"_json_pointer, std::string());
-  if (fnv1a64(bytes) != expected)
+  if (fnv1a64_hex(bytes) != expected)
     throw Error("context checkpoint does not match its sidecar (corrupt or replaced)")
         .file(file.string())
         .expected("checksum " + expected)
-        .found("checksum " + fnv1a64(bytes));
+        .found("checksum " + fnv1a64_hex(bytes));
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size());
