@@ -8,7 +8,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
-#include "motioncue/core/hash.h"
+#include "motioncue/model/archive_file.h"
 
 namespace motioncue::model {
 namespace fs = std::filesystem;
@@ -47,26 +47,6 @@ json read_sidecar(const fs::path& file) {
         .expected(std::to_string(kVersion))
         .found(j.contains("version") ? j["version"].dump() : "none");
   return j;
-}
-
-// Reads the archive after checking it against the checksum its sidecar recorded.
-torch::serialize::InputArchive open_archive(const fs::path& file, const json& sidecar,
-                                            const c10::Device& device) {
-  const auto bytes = read_file_bytes(file);
-  const auto expected = sidecar.value("/archive/fnv1a64"_json_pointer, std::string());
-  if (fnv1a64_hex(bytes) != expected)
-    throw Error("checkpoint archive does not match its sidecar (corrupt, truncated or replaced)")
-        .file(file.string())
-        .expected("checksum " + expected + ", " +
-                  std::to_string(sidecar.value("/archive/bytes"_json_pointer, 0)) + " bytes")
-        .found("checksum " + fnv1a64_hex(bytes) + ", " + std::to_string(bytes.size()) + " bytes");
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size(), device);
-  } catch (const c10::Error& e) {
-    throw Error("cannot read checkpoint archive").file(file.string()).found(first_line(e.what()));
-  }
-  return archive;
 }
 
 c10::Dict<std::string, at::Tensor> read_dict(torch::serialize::InputArchive& archive,
@@ -122,7 +102,7 @@ void copy_into(const std::vector<std::pair<std::string, at::Tensor>>& targets,
 }
 
 void load_weights_checked(const fs::path& file, const json& sidecar, PoseNetwork& network) {
-  auto archive = open_archive(file, sidecar, c10::kCPU);
+  auto archive = open_verified_archive(file, sidecar, c10::kCPU);
   copy_into(network.named_parameters(), read_dict(archive, "parameters", file), "parameters", file);
   copy_into(network.named_buffers(), read_dict(archive, "buffers", file), "buffers", file);
 }
@@ -184,20 +164,14 @@ void save_checkpoint(const fs::path& file, const PoseNetwork& network, const jso
     std::lock_guard<std::mutex> lock(gen.mutex());
     archive.write("rng_cpu", gen.get_state());
   }
-  std::ostringstream stream;
-  archive.save_to(stream);
-  const std::string data = stream.str();
-  const std::vector<std::uint8_t> bytes(data.begin(), data.end());
+  const std::vector<std::uint8_t> bytes = archive_bytes(archive);
 
   json sidecar = {{"format", kFormat},
                   {"version", kVersion},
                   {"network", to_json(network.config())},
                   {"feature_dim", network.feature_dim()},
                   {"parameter_count", network.parameter_count()},
-                  {"archive",
-                   {{"file", file.filename().string()},
-                    {"bytes", bytes.size()},
-                    {"fnv1a64", fnv1a64_hex(bytes)}}},
+                  {"archive", archive_record(file, bytes)},
                   {"has_optimizer", optimizer != nullptr},
                   {"meta", meta}};
   write_file_atomic(file, bytes);
@@ -243,7 +217,7 @@ void load_optimizer_state(const fs::path& file, torch::optim::Optimizer& optimiz
       device = group.params().front().device();
       break;
     }
-  auto archive = open_archive(file, sidecar, device);
+  auto archive = open_verified_archive(file, sidecar, device);
   torch::serialize::InputArchive opt_archive;
   if (!archive.try_read("optimizer", opt_archive))
     throw Error("checkpoint archive lacks the optimizer state").file(file.string());
@@ -258,7 +232,7 @@ void load_optimizer_state(const fs::path& file, torch::optim::Optimizer& optimiz
 
 void restore_rng_state(const fs::path& file) {
   require_regular_file(file);
-  auto archive = open_archive(file, read_sidecar(file), c10::kCPU);
+  auto archive = open_verified_archive(file, read_sidecar(file), c10::kCPU);
   at::Tensor state;
   if (!archive.try_read("rng_cpu", state))
     throw Error("checkpoint archive lacks the generator state").file(file.string()).key("rng_cpu");

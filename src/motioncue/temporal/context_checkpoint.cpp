@@ -7,7 +7,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
-#include "motioncue/core/hash.h"
+#include "motioncue/model/archive_file.h"
 
 namespace motioncue::temporal {
 
@@ -47,16 +47,13 @@ void save_context(const fs::path& file, const ContextNetwork& network, const jso
   torch::serialize::OutputArchive archive;
   for (const auto& [name, tensor] : network.named_parameters())
     archive.write(name, tensor.detach().cpu());
-  std::ostringstream stream;
-  archive.save_to(stream);
-  const std::string data = stream.str();
-  const std::vector<std::uint8_t> bytes(data.begin(), data.end());
+  const std::vector<std::uint8_t> bytes = model::archive_bytes(archive);
   json sidecar = {{"format", kFormat},
                   {"version", kVersion},
                   {"context", to_json(network.config())},
                   {"feature_dim", network.feature_dim()},
                   {"parameter_count", network.parameter_count()},
-                  {"archive", {{"bytes", bytes.size()}, {"fnv1a64", fnv1a64_hex(bytes)}}},
+                  {"archive", model::archive_record(file, bytes)},
                   {"meta", meta}};
   write_file_atomic(file, bytes);
   write_file_atomic(sidecar_of(file), sidecar.dump(2) + "\n");
@@ -78,19 +75,7 @@ LoadedContext load_context(const fs::path& file) {
       context_config_from_json(sidecar.value("context", json::object()), side.string());
   if (!sidecar.contains("feature_dim") || !sidecar["feature_dim"].is_number_integer())
     throw Error("missing feature size").file(side.string()).key("feature_dim");
-  const auto bytes = read_file_bytes(file);
-  const auto expected = sidecar.value("/archive/fnv1a64"_json_pointer, std::string());
-  if (fnv1a64_hex(bytes) != expected)
-    throw Error("context checkpoint does not match its sidecar (corrupt or replaced)")
-        .file(file.string())
-        .expected("checksum " + expected)
-        .found("checksum " + fnv1a64_hex(bytes));
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  } catch (const c10::Error& e) {
-    throw Error("cannot read context checkpoint").file(file.string());
-  }
+  torch::serialize::InputArchive archive = model::open_verified_archive(file, sidecar, c10::kCPU);
   LoadedContext loaded{ContextNetwork(config, sidecar["feature_dim"].get<int64_t>()),
                        sidecar.value("meta", json::object())};
   torch::NoGradGuard no_grad;

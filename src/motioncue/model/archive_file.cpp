@@ -1,0 +1,50 @@
+#include "motioncue/model/archive_file.h"
+
+#include <torch/torch.h>
+
+#include <sstream>
+
+#include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+#include "motioncue/core/hash.h"
+
+namespace motioncue::model {
+
+std::vector<std::uint8_t> archive_bytes(torch::serialize::OutputArchive& archive) {
+  std::ostringstream stream;
+  archive.save_to(stream);
+  const std::string data = stream.str();
+  return std::vector<std::uint8_t>(data.begin(), data.end());
+}
+
+nlohmann::json archive_record(const std::filesystem::path& file,
+                              const std::vector<std::uint8_t>& bytes) {
+  return {
+      {"file", file.filename().string()}, {"bytes", bytes.size()}, {"fnv1a64", fnv1a64_hex(bytes)}};
+}
+
+torch::serialize::InputArchive open_verified_archive(const std::filesystem::path& file,
+                                                     const nlohmann::json& sidecar,
+                                                     const c10::Device& device) {
+  using nlohmann::json;
+  const auto bytes = read_file_bytes(file);
+  const auto expected = sidecar.value("/archive/fnv1a64"_json_pointer, std::string());
+  if (fnv1a64_hex(bytes) != expected)
+    throw Error("checkpoint archive does not match its sidecar (corrupt, truncated or replaced)")
+        .file(file.string())
+        .expected("checksum " + expected + ", " +
+                  std::to_string(sidecar.value("/archive/bytes"_json_pointer, 0)) + " bytes")
+        .found("checksum " + fnv1a64_hex(bytes) + ", " + std::to_string(bytes.size()) + " bytes");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size(), device);
+  } catch (const c10::Error& e) {
+    const std::string what = e.what();
+    throw Error("cannot read checkpoint archive")
+        .file(file.string())
+        .found(what.substr(0, what.find('\n')));
+  }
+  return archive;
+}
+
+}  // namespace motioncue::model
