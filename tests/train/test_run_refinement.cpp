@@ -1,0 +1,99 @@
+// run_refinement end to end with the benchmark's exact (oracle) flow, and its refusals of missing
+// inputs.
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <string>
+
+#include "motioncue/core/run_dir.h"
+#include "motioncue/model/checkpoint.h"
+#include "motioncue/model/network.h"
+#include "motioncue/train/trainers.h"
+#include "tiny_benchmark.h"
+
+namespace fs = std::filesystem;
+namespace mm = motioncue::model;
+using motioncue::testing::TempDir;
+
+namespace {
+
+// An untrained compact 32-pixel network saved as a checkpoint of the built-in body model.
+fs::path initial_checkpoint(const fs::path& dir) {
+  torch::manual_seed(5);
+  mm::NetworkConfig c;
+  c.backbone = "compact";
+  c.resolution = 32;
+  const mm::PoseNetwork net(c, mm::InitialState::upright_default());
+  const fs::path file = dir / "init.ckpt";
+  mm::save_checkpoint(file, net,
+                      {{"seed", 0}, {"body_model_hash", motioncue::testing::body_model().hash()}});
+  return file;
+}
+
+double mean(std::vector<double>::const_iterator begin, std::vector<double>::const_iterator end) {
+  return std::accumulate(begin, end, 0.0) / static_cast<double>(end - begin);
+}
+
+std::string error_of(const motioncue::Config& config, const motioncue::RunDir& run) {
+  try {
+    motioncue::train::run_refinement(config, run);
+  } catch (const motioncue::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(RunRefinement, OracleFlowTermFallsOverAFewDozenSteps) {
+  TempDir dir;
+  motioncue::Config config = motioncue::testing::small_refinement_config(
+      motioncue::testing::tiny_benchmark(), initial_checkpoint(dir.path()));
+  const int steps = 40;
+  config.set("refine.steps=" + std::to_string(steps));
+  config.set("refine.batch_size=4");
+  config.set("refine.pair_batch=4");
+  config.set("refine.lr=1e-4");
+  config.set("refine.w_frame=0");
+  config.set("refine.w_flow=1");
+  config.set("refine.color_gains=false");
+  config.set("refine.log_every=1");
+  config.set("refine.val_every=1000");
+  const motioncue::RunDir run(dir / "run");
+  const motioncue::train::TrainSummary summary = motioncue::train::run_refinement(config, run);
+  EXPECT_EQ(summary.steps, steps);
+
+  const auto curves = motioncue::testing::read_curves(run / "curves.csv");
+  ASSERT_EQ(curves.count("flow"), 1u);
+  const auto flow = motioncue::testing::present(curves.at("flow"));
+  ASSERT_EQ(static_cast<int>(flow.size()), steps);
+  const double first = mean(flow.begin(), flow.begin() + 5);
+  const double last = mean(flow.end() - 5, flow.end());
+  EXPECT_GT(first, 0.0);
+  EXPECT_LT(last, 0.5 * first) << "first 5 steps " << first << ", last 5 steps " << last;
+  EXPECT_EQ(curves.count("supervised"), 0u);  // w_frame 0: no anchor computed
+}
+
+TEST(RunRefinement, MissingInitCheckpointIsAnErrorNamingIt) {
+  TempDir dir;
+  const fs::path missing = dir / "no_such.ckpt";
+  const motioncue::Config config =
+      motioncue::testing::small_refinement_config(motioncue::testing::tiny_benchmark(), missing);
+  const motioncue::RunDir run(dir / "run");
+  const std::string message = error_of(config, run);
+  EXPECT_NE(message.find(missing.string()), std::string::npos) << message;
+}
+
+TEST(RunRefinement, DataWithoutTheUnlabeledSplitIsAnErrorNamingIt) {
+  TempDir dir;
+  const fs::path data = dir / "data";
+  fs::create_directories(data);
+  for (const char* split : {"labeled", "val"})
+    fs::create_directory_symlink(motioncue::testing::tiny_benchmark() / split, data / split);
+  motioncue::Config config =
+      motioncue::testing::small_refinement_config(data, initial_checkpoint(dir.path()));
+  config.set("refine.w_flow=0.01");
+  const motioncue::RunDir run(dir / "run");
+  const std::string message = error_of(config, run);
+  EXPECT_NE(message.find((data / "unlabeled").string()), std::string::npos) << message;
+}

@@ -1,0 +1,113 @@
+// What the training tests share: the built-in body model, one small synthetic benchmark made once
+// per test executable (the embedded `tiny` spec, shrunk further), configs for both trainers that
+// run in seconds, and a reader for curves.csv.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../support/temp_dir.h"
+#include "motioncue/body/body_model.h"
+#include "motioncue/core/config.h"
+#include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+#include "motioncue/core/progress.h"
+#include "motioncue/synth/generator.h"
+#include "motioncue/synth/spec.h"
+#include "motioncue/train/defaults.h"
+
+namespace motioncue::testing {
+
+inline const body::BodyModel& body_model() {
+  static const body::BodyModel model = body::load_default_model();
+  return model;
+}
+
+// `tiny` with 4 labeled images, one 5-frame unlabeled sequence (with exact flow), one 3-frame
+// validation sequence and one 2-frame test sequence, at 96 x 96 pixels.
+inline std::filesystem::path tiny_benchmark() {
+  static const std::unique_ptr<TempDir> dir = [] {
+    Progress::set_enabled(false);
+    YAML::Node spec = YAML::Load(synth::builtin_spec_text("tiny"));
+    spec["width"] = 96;
+    spec["height"] = 96;
+    spec["labeled"]["images"] = 4;
+    spec["labeled"]["subjects"] = 4;
+    spec["unlabeled"]["sequences"] = 1;
+    spec["unlabeled"]["frames"] = 5;
+    spec["unlabeled"]["subjects"] = 1;
+    spec["val"]["frames"] = 3;
+    spec["test"]["sequences"] = 1;
+    spec["test"]["frames"] = 2;
+    spec["test"]["subjects"] = 1;
+    auto out = std::make_unique<TempDir>();
+    synth::generate_benchmark(synth::parse_spec(YAML::Dump(spec), "tiny (shrunk for tests)"),
+                              body_model(), out->path());
+    return out;
+  }();
+  return dir->path();
+}
+
+// The schema-checked config a user would get from `motioncue train --set ...`, sized for a test:
+// CPU, the compact backbone at 32 pixels, no worker threads.
+inline Config small_training_config(const std::filesystem::path& data) {
+  Config c(train::kTrainDefaults, "train defaults");
+  c.set("data=" + data.string());
+  c.set("device=cpu");
+  c.set("labeled.count=-1");
+  c.set("model.backbone=compact");
+  c.set("model.resolution=32");
+  c.set("train.workers=0");
+  return c;
+}
+
+inline Config small_refinement_config(const std::filesystem::path& data,
+                                      const std::filesystem::path& init) {
+  Config c(train::kRefineDefaults, "refine defaults");
+  c.set("data=" + data.string());
+  c.set("init=" + init.string());
+  c.set("device=cpu");
+  c.set("labeled.count=-1");
+  c.set("refine.workers=0");
+  c.set("refine.flow=oracle");
+  return c;
+}
+
+// curves.csv as columns (an empty cell is NaN), plus "step".
+inline std::map<std::string, std::vector<double>> read_curves(const std::filesystem::path& file) {
+  std::istringstream in(read_file_text(file));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> names;
+  {
+    std::istringstream header(line);
+    for (std::string name; std::getline(header, name, ',');) names.push_back(name);
+  }
+  std::map<std::string, std::vector<double>> columns;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    cells.resize(names.size());  // a trailing empty cell is dropped by getline
+    for (size_t i = 0; i < names.size(); ++i)
+      columns[names[i]].push_back(cells[i].empty() ? std::nan("") : std::stod(cells[i]));
+  }
+  return columns;
+}
+
+// The values of a column that are present (rows of other kinds, e.g. validation, leave it empty).
+inline std::vector<double> present(const std::vector<double>& column) {
+  std::vector<double> out;
+  for (double v : column)
+    if (!std::isnan(v)) out.push_back(v);
+  return out;
+}
+
+}  // namespace motioncue::testing
