@@ -76,6 +76,20 @@ RunRecord evaluate_run(const fs::path& dir, const fs::path& split, const std::st
   return rec;
 }
 
+// True when `dir` holds an evaluated run of exactly `config`. A finished run of another config
+// is an error rather than silently reused or overwritten: two specs may share an output folder
+// (E3's control and flow arms are E1's) only where their runs are the same.
+bool finished_with(const fs::path& dir, const Config& config) {
+  if (!fs::exists(dir / "test.json")) return false;
+  const std::string recorded = read_file_text(dir / "config.yaml");
+  if (recorded != config.to_yaml())
+    throw Error(
+        "the output folder holds a finished run of a different configuration; use another --out or "
+        "remove it")
+        .file((dir / "config.yaml").string());
+  return true;
+}
+
 RunRecord load_record(const fs::path& dir) {
   const auto j = nlohmann::json::parse(read_file_text(dir / "test.json"));
   RunRecord r;
@@ -113,36 +127,38 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
       const std::string device = "auto";
       // The baseline of this (count, seed).
       const fs::path base_dir = group / "baseline";
-      if (!fs::exists(base_dir / "test.json")) {
-        if (hooks.on_stage)
-          hooks.on_stage(fmt::format("baseline, {} labeled, seed {}", count, seed));
+      {
         Config config(train::kTrainDefaults, "train defaults");
         merge_node(config, spec.train_common, "experiment '" + spec.name + "' train");
         config.set("data=" + spec.data.string());
         config.set(fmt::format("seed={}", seed));
         config.set(fmt::format("labeled.count={}", count));
-        fs::remove_all(base_dir);
-        RunDir run(base_dir);
-        run.record(config);
-        train::run_training(config, run);
-        evaluate_run(base_dir, split, device);
+        if (!finished_with(base_dir, config)) {
+          if (hooks.on_stage)
+            hooks.on_stage(fmt::format("baseline, {} labeled, seed {}", count, seed));
+          fs::remove_all(base_dir);
+          RunDir run(base_dir);
+          run.record(config);
+          train::run_training(config, run);
+          evaluate_run(base_dir, split, device);
+        }
       }
       RunRecord b = load_record(base_dir);
       b.arm = "baseline", b.labeled = count, b.seed = seed;
       result.runs.push_back(b);
       for (const auto& arm : spec.arms) {
         const fs::path dir = group / arm.name;
-        if (!fs::exists(dir / "test.json")) {
+        Config config(train::kRefineDefaults, "refine defaults");
+        merge_node(config, spec.refine_common, "experiment '" + spec.name + "' refine");
+        merge_node(config, arm.overrides, "experiment '" + spec.name + "' arm " + arm.name);
+        config.set("data=" + spec.data.string());
+        config.set(fmt::format("seed={}", seed));
+        config.set(fmt::format("labeled.count={}", count));
+        config.set(fmt::format("labeled.seed={}", seed));
+        config.set("init=" + (base_dir / "best.ckpt").string());
+        if (!finished_with(dir, config)) {
           if (hooks.on_stage)
             hooks.on_stage(fmt::format("{}, {} labeled, seed {}", arm.name, count, seed));
-          Config config(train::kRefineDefaults, "refine defaults");
-          merge_node(config, spec.refine_common, "experiment '" + spec.name + "' refine");
-          merge_node(config, arm.overrides, "experiment '" + spec.name + "' arm " + arm.name);
-          config.set("data=" + spec.data.string());
-          config.set(fmt::format("seed={}", seed));
-          config.set(fmt::format("labeled.count={}", count));
-          config.set(fmt::format("labeled.seed={}", seed));
-          config.set("init=" + (base_dir / "best.ckpt").string());
           fs::remove_all(dir);
           RunDir run(dir);
           run.record(config);

@@ -21,6 +21,11 @@ at::Tensor procrustes_align(const at::Tensor& X, const at::Tensor& Y) {
   if (!X.sizes().equals(Y.sizes()))
     throw Error("point sets differ in shape").key("Y").expected(shape_of(X)).found(shape_of(Y));
   const auto x = X.to(torch::kFloat64), y = Y.to(X.device(), torch::kFloat64);
+  // The SVD below fails on non-finite input with an opaque LibTorch message; a network whose
+  // weights blew up is the usual cause, so say so.
+  for (const auto& [t, name] : {std::pair{&x, "X"}, std::pair{&y, "Y"}})
+    if (!torch::isfinite(*t).all().item<bool>())
+      throw Error("point set holds NaN or infinite values (a diverged network?)").key(name);
   const auto mu_x = x.mean(1, true), mu_y = y.mean(1, true);
   const auto x0 = x - mu_x, y0 = y - mu_y;
   const auto var_x = x0.pow(2).sum({1, 2});  // N

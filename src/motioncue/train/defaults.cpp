@@ -18,6 +18,8 @@ train:
   lr: 5.0e-5
   workers: 2
   augment: true
+  grad_clip: 10.0      # largest global gradient norm (0 = no clipping)
+  lr_schedule: constant  # constant, or cosine (decays towards 0 over the run)
   val_every: 250
   log_every: 50
 )";
@@ -50,6 +52,7 @@ refine:
   dropout: false
   color_gains: true
   augment: true        # augmentation of the anchor's labeled images
+  grad_clip: 10.0      # largest global gradient norm (0 = no clipping)
   unlabeled_sequences: -1   # use only the first k unlabeled sequences; -1 = all
   unlabeled_split: unlabeled
   workers: 2

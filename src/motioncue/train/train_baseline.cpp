@@ -63,7 +63,8 @@ TrainSummary run_training(const Config& config, const RunDir& run) {
                indices.size(), steps, device.str());
   TrainingLoop loop(
       run, network, selector, meta,
-      {steps, config.get<int>("train.log_every"), config.get<int>("train.val_every"), "train"});
+      {steps, config.get<int>("train.log_every"), config.get<int>("train.val_every"), "train",
+       config.get<double>("train.grad_clip"), config.get<std::string>("train.lr_schedule")});
   for (int step = 1; step <= steps; ++step) {
     const losses::SupervisedTerms terms =
         supervised_forward(network, body, loader.next(), losses::SupervisedWeights{});

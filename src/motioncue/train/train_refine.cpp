@@ -102,7 +102,8 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
   const int steps = config.get<int>("refine.steps");
   TrainingLoop loop(
       run, network, selector, meta,
-      {steps, config.get<int>("refine.log_every"), config.get<int>("refine.val_every"), "refine"});
+      {steps, config.get<int>("refine.log_every"), config.get<int>("refine.val_every"), "refine",
+       config.get<double>("refine.grad_clip"), "constant"});
   loop.validate(0);  // step 0 takes part in model selection: refinement must beat its start
   for (int step = 1; step <= steps; ++step) {
     at::Tensor total;

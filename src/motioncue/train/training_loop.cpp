@@ -16,6 +16,17 @@
 
 namespace motioncue::train {
 
+double lr_factor(const std::string& schedule, int step, int steps) {
+  if (schedule == "constant") return 1.0;
+  if (schedule == "cosine")
+    return steps <= 1 ? 1.0
+                      : 0.5 * (1.0 + std::cos(M_PI * (step - 1) / static_cast<double>(steps)));
+  throw Error("unknown learning-rate schedule")
+      .key("lr_schedule")
+      .expected("constant or cosine")
+      .found(schedule);
+}
+
 TrainingLoop::TrainingLoop(const RunDir& run, model::PoseNetwork& network, ModelSelector& selector,
                            nlohmann::json meta, LoopSettings settings)
     : run_(run),
@@ -24,7 +35,9 @@ TrainingLoop::TrainingLoop(const RunDir& run, model::PoseNetwork& network, Model
       meta_(std::move(meta)),
       settings_(std::move(settings)),
       curves_(run / "curves.csv"),
-      start_(std::chrono::steady_clock::now()) {}
+      start_(std::chrono::steady_clock::now()) {
+  lr_factor(settings_.lr_schedule, 1, settings_.steps);  // rejects an unknown name before training
+}
 
 TrainingLoop::~TrainingLoop() = default;
 
@@ -42,8 +55,17 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
     throw Error(settings_.label + " diverged: the loss is not finite at step " +
                 std::to_string(step))
         .found(std::to_string(value));
+  if (base_lrs_.empty())
+    for (const auto& group : optimizer.param_groups())
+      base_lrs_.push_back(group.options().get_lr());
+  const double factor = lr_factor(settings_.lr_schedule, step, settings_.steps);
+  for (size_t g = 0; g < base_lrs_.size(); ++g)
+    optimizer.param_groups()[g].options().set_lr(base_lrs_[g] * factor);
   optimizer.zero_grad();
   loss.backward();
+  if (settings_.grad_clip > 0)
+    running_["grad_norm"] +=
+        torch::nn::utils::clip_grad_norm_(network_.parameters(), settings_.grad_clip);
   optimizer.step();
   running_["loss"] += value;
   for (const auto& [k, v] : logged) running_[k] += v;
@@ -55,6 +77,7 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
     for (auto& [k, v] : running_) v /= n;
     progress_->set_status(fmt::format("loss {:.4g}", running_["loss"]));
     curves_.add(step, running_);
+    curves_.flush();  // on disk before a later step can fail: those rows explain the failure
     running_.clear();
   }
   if (step % settings_.val_every == 0 || step == steps) validate(step);

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "motioncue/train/curve_log.h"
 #include "motioncue/train/trainers.h"
@@ -32,7 +33,16 @@ class ModelSelector;
 struct LoopSettings {
   int steps = 0, log_every = 50, val_every = 250;
   std::string label = "train";
+  // Largest global L2 norm of the gradient; larger gradients are scaled down (0 = no clipping).
+  // SPIN's camera prior exp(-10 s)^2 makes one bad sample's gradient enormous; unclipped, Adam's
+  // first step after it can wreck the network (seen as a diverged 1,600-image baseline).
+  double grad_clip = 0.0;
+  // "constant", or "cosine": half a cosine period from the start value towards 0 over the run.
+  std::string lr_schedule = "constant";
 };
+
+// The learning-rate factor of `schedule` at `step` (1-based) of `steps`; throws on an unknown name.
+double lr_factor(const std::string& schedule, int step, int steps);
 
 class TrainingLoop {
  public:
@@ -58,6 +68,7 @@ class TrainingLoop {
   CurveLog curves_;
   std::unique_ptr<Progress> progress_;
   std::map<std::string, double> running_;
+  std::vector<double> base_lrs_;
   std::chrono::steady_clock::time_point start_;
 };
 
