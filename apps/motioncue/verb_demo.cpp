@@ -13,7 +13,9 @@ motioncue::cli::VerbRegistration reg(
       auto o = std::make_shared<motioncue::experiments::DemoOptions>();
       app.add_flag("--quick", o->quick, "every stage at tiny sizes (a few minutes)");
       app.add_option("--out", o->out, "output folder (re-running resumes it)");
-      app.add_option("--seed", o->seed, "seed of the benchmark and of every run");
+      app.add_option(
+          "--seed", o->seed,
+          "seed of every training run (the benchmark is the built-in one, with its own seed)");
       app.add_option("--data", o->data, "use an existing benchmark instead of generating one");
       app.callback([o] {
         motioncue::experiments::run_demo(*o);

@@ -17,6 +17,9 @@ struct DemoOptions {
   std::filesystem::path data;  // an existing benchmark root; empty: generate one under out
 };
 
+// Labeled images of the full demo: E1's smallest size.
+constexpr std::int64_t kDemoLabeledCount = 100;
+
 // The experiment the demo runs, as YAML (also printed into the report).
 std::string demo_experiment_yaml(bool quick, std::uint64_t seed);
 

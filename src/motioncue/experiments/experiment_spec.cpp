@@ -58,8 +58,22 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& orig
   return s;
 }
 
-ExperimentSpec load_experiment(const std::filesystem::path& file) {
-  return parse_experiment(read_file_text(file), file.string());
+std::string builtin_experiment_text(const std::string& name) {
+  const auto& table = builtin_experiment_table();
+  const auto it = table.find(name);
+  if (it != table.end()) return it->second;
+  std::string names;
+  for (const auto& [n, text] : table) names += (names.empty() ? "" : ", ") + n;
+  throw Error("no such experiment file, and not a built-in experiment")
+      .file(name)
+      .expected("an existing YAML file or one of: " + names);
+}
+
+ExperimentSpec load_experiment(const std::string& name_or_file) {
+  const std::filesystem::path path(name_or_file);
+  if (std::filesystem::exists(path)) return parse_experiment(read_file_text(path), path.string());
+  return parse_experiment(builtin_experiment_text(name_or_file),
+                          "built-in experiment '" + name_or_file + "'");
 }
 
 }  // namespace motioncue::experiments

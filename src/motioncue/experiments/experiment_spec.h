@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,12 @@ struct ExperimentSpec {
 // Keys: name, data, seeds, labeled_counts, train, refine, arms (a map name -> overrides),
 // eval_split. Unknown keys are an Error naming the file.
 ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string& origin);
-ExperimentSpec load_experiment(const std::filesystem::path& file);
+// A YAML file, or the name of a built-in experiment (configs/experiments/<name>.yaml, embedded at
+// build time). A path that exists wins over a built-in name.
+ExperimentSpec load_experiment(const std::string& name_or_file);
+
+// The text of a built-in experiment; an unknown name is an Error listing the built-in names.
+std::string builtin_experiment_text(const std::string& name);
+const std::map<std::string, std::string>& builtin_experiment_table();
 
 }  // namespace motioncue::experiments

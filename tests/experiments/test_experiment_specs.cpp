@@ -1,0 +1,93 @@
+#include <gtest/gtest.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+
+#include "../support/temp_dir.h"
+#include "motioncue/core/error.h"
+#include "motioncue/experiments/demo.h"
+#include "motioncue/experiments/experiment_runner.h"
+#include "motioncue/experiments/experiment_spec.h"
+
+namespace ex = motioncue::experiments;
+
+namespace {
+
+std::string emit(const YAML::Node& n) {
+  YAML::Emitter out;
+  out << n;
+  return out.c_str();
+}
+
+}  // namespace
+
+TEST(BuiltinExperiments, EveryOneParsesAndHasAControl) {
+  for (const auto& [name, text] : ex::builtin_experiment_table()) {
+    SCOPED_TRACE(name);
+    const ex::ExperimentSpec spec = ex::load_experiment(name);
+    EXPECT_FALSE(spec.seeds.empty());
+    EXPECT_FALSE(spec.labeled_counts.empty());
+    bool has_control = false;
+    for (const auto& arm : spec.arms) has_control |= arm.name == "control";
+    EXPECT_TRUE(has_control) << "every experiment compares against the control arm";
+  }
+}
+
+// E3 and E4 are run into E1's output folder and reuse its baseline, control and flow runs; that
+// is only sound while they share E1's schedule (the runner also refuses a mismatch).
+TEST(BuiltinExperiments, AblationsShareE1sScheduleAndArms) {
+  const ex::ExperimentSpec e1 = ex::load_experiment("e1");
+  for (const char* name : {"e3_ablations", "e4_unlabeled"}) {
+    SCOPED_TRACE(name);
+    const ex::ExperimentSpec e = ex::load_experiment(name);
+    EXPECT_EQ(emit(e.train_common), emit(e1.train_common));
+    EXPECT_EQ(emit(e.refine_common), emit(e1.refine_common));
+    for (const auto& arm : e.arms)
+      for (const auto& arm1 : e1.arms)
+        if (arm.name == arm1.name) {
+          EXPECT_EQ(emit(arm.overrides), emit(arm1.overrides)) << arm.name;
+        }
+  }
+}
+
+TEST(BuiltinExperiments, UnknownNameListsTheBuiltIns) {
+  try {
+    ex::load_experiment("no_such_experiment");
+    FAIL() << "expected an error";
+  } catch (const motioncue::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no_such_experiment"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("e1"), std::string::npos);
+  }
+}
+
+TEST(DemoExperiment, FullDemoIsE1AtTheSmallestSizeWithOneSeed) {
+  const ex::ExperimentSpec e1 = ex::load_experiment("e1");
+  const ex::ExperimentSpec demo = ex::parse_experiment(ex::demo_experiment_yaml(false, 7), "demo");
+  EXPECT_EQ(demo.seeds, std::vector<std::uint64_t>{7});
+  EXPECT_EQ(demo.labeled_counts, std::vector<std::int64_t>{ex::kDemoLabeledCount});
+  EXPECT_EQ(ex::kDemoLabeledCount, e1.labeled_counts.front());
+  EXPECT_EQ(emit(demo.train_common), emit(e1.train_common));
+  EXPECT_EQ(emit(demo.refine_common), emit(e1.refine_common));
+  ASSERT_EQ(demo.arms.size(), e1.arms.size());
+}
+
+TEST(ExperimentRunner, AFinishedRunOfAnotherConfigIsAnErrorNotReused) {
+  motioncue::testing::TempDir tmp;
+  ex::ExperimentSpec spec = ex::load_experiment("e1");
+  spec.data = tmp / "data";
+  spec.seeds = {0};
+  spec.labeled_counts = {100};
+  const auto base = tmp.path() / "out" / "labeled_100" / "seed_0" / "baseline";
+  std::filesystem::create_directories(base);
+  std::ofstream(base / "test.json") << "{}";
+  std::ofstream(base / "config.yaml") << "seed: 0\ntrain: {steps: 1}\n";
+  try {
+    ex::run_experiment(spec, tmp.path() / "out");
+    FAIL() << "expected an error";
+  } catch (const motioncue::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("different configuration"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("config.yaml"), std::string::npos);
+  }
+  EXPECT_TRUE(std::filesystem::exists(base / "test.json")) << "the finished run is left alone";
+}
