@@ -65,7 +65,8 @@ Frame draw_axes(cv::Mat& img, double x0, double x1, double y0, double y1, const 
     }
   }
   cv::rectangle(img, f.area, {80, 80, 80}, 1);
-  text(img, x_label, {f.area.x + f.area.width / 2 - text_width(x_label, 0.45) / 2, img.rows - 35});
+  // Between the tick labels (baseline rows - 37) and the legend (top rows - 21).
+  text(img, x_label, {f.area.x + f.area.width / 2 - text_width(x_label, 0.45) / 2, img.rows - 24});
   // y label: drawn horizontally above the axis (OpenCV cannot rotate text cheaply).
   text(img, y_label, {6, f.area.y - 6}, 0.42);
   return f;
