@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 
+#include "../support/small_benchmark.h"
 #include "../support/temp_dir.h"
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
@@ -169,32 +170,15 @@ TEST(MotionStudy, ParsesGaps) {
     EXPECT_THROW(ev::parse_gaps(bad), Error) << "'" << bad << "'";
 }
 
-const motioncue::body::BodyModel& body() {
-  static const motioncue::body::BodyModel model = motioncue::body::load_default_model();
-  return model;
-}
+const motioncue::body::BodyModel& body() { return motioncue::testing::default_body_model(); }
 
 // A small benchmark from the embedded `tiny` spec: two 4-frame test sequences with exact flow.
 const std::filesystem::path& benchmark() {
   static const std::unique_ptr<motioncue::testing::TempDir> dir = [] {
-    motioncue::Progress::set_enabled(false);
-    YAML::Node spec = YAML::Load(motioncue::synth::builtin_spec_text("tiny"));
-    spec["width"] = 96;
-    spec["height"] = 96;
-    spec["labeled"]["images"] = 2;
-    spec["labeled"]["subjects"] = 2;
-    spec["unlabeled"]["sequences"] = 1;
-    spec["unlabeled"]["frames"] = 2;
-    spec["unlabeled"]["subjects"] = 1;
-    spec["val"]["frames"] = 2;
-    spec["test"]["sequences"] = 2;
-    spec["test"]["frames"] = 4;
-    spec["test"]["subjects"] = 2;
-    auto out = std::make_unique<motioncue::testing::TempDir>();
-    motioncue::synth::generate_benchmark(
-        motioncue::synth::parse_spec(YAML::Dump(spec), "tiny (motion study test)"), body(),
-        out->path());
-    return out;
+    motioncue::testing::SmallBenchmarkSizes n;
+    n.labeled = 2, n.unlabeled_frames = 2, n.val_frames = 2, n.test_sequences = 2,
+    n.test_frames = 4;
+    return motioncue::testing::make_small_benchmark(n);
   }();
   return dir->path();
 }

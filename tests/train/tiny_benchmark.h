@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/small_benchmark.h"
 #include "../support/temp_dir.h"
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/config.h"
@@ -25,33 +26,12 @@
 
 namespace motioncue::testing {
 
-inline const body::BodyModel& body_model() {
-  static const body::BodyModel model = body::load_default_model();
-  return model;
-}
+inline const body::BodyModel& body_model() { return default_body_model(); }
 
 // `tiny` with 4 labeled images, one 5-frame unlabeled sequence (with exact flow), one 3-frame
 // validation sequence and one 2-frame test sequence, at 96 x 96 pixels.
 inline std::filesystem::path tiny_benchmark() {
-  static const std::unique_ptr<TempDir> dir = [] {
-    Progress::set_enabled(false);
-    YAML::Node spec = YAML::Load(synth::builtin_spec_text("tiny"));
-    spec["width"] = 96;
-    spec["height"] = 96;
-    spec["labeled"]["images"] = 4;
-    spec["labeled"]["subjects"] = 4;
-    spec["unlabeled"]["sequences"] = 1;
-    spec["unlabeled"]["frames"] = 5;
-    spec["unlabeled"]["subjects"] = 1;
-    spec["val"]["frames"] = 3;
-    spec["test"]["sequences"] = 1;
-    spec["test"]["frames"] = 2;
-    spec["test"]["subjects"] = 1;
-    auto out = std::make_unique<TempDir>();
-    synth::generate_benchmark(synth::parse_spec(YAML::Dump(spec), "tiny (shrunk for tests)"),
-                              body_model(), out->path());
-    return out;
-  }();
+  static const std::unique_ptr<TempDir> dir = make_small_benchmark({});
   return dir->path();
 }
 
