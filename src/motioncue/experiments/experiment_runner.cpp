@@ -193,6 +193,7 @@ std::vector<ArmSummary> summarise(const ExperimentResult& result) {
         if (it == by.end()) continue;
         const auto& t = it->second->test;
         pa.push_back(t.pa_mpjpe), mp.push_back(t.mpjpe), pv.push_back(t.pve), ac.push_back(t.accel);
+        s.step_per_seed.push_back(it->second->best_step);
         s.mean.frames = t.frames;
         const auto b = by.find({"baseline", seed});
         if (b != by.end()) d_base.push_back(100.0 * (t.pa_mpjpe / b->second->test.pa_mpjpe - 1.0));
@@ -207,6 +208,7 @@ std::vector<ArmSummary> summarise(const ExperimentResult& result) {
       s.mean.accel = mean(ac), s.sd.accel = sd(ac);
       s.change_vs_baseline = mean(d_base);
       s.change_vs_control = mean(d_ctrl);
+      s.vs_control_per_seed = d_ctrl;
       out.push_back(s);
     }
   }
@@ -218,23 +220,29 @@ std::string results_markdown(const ExperimentResult& result, const std::string& 
   md += "Command: `" + command + "`\n\n";
   md += fmt::format(
       "Seeds: {}; test split: {}; numbers in mm (accel in mm/frame^2), mean ± sd "
-      "over seeds; changes are per-seed paired relative PA-MPJPE changes.\n\n",
+      "over seeds; changes are per-seed paired relative PA-MPJPE changes; @N is the step that "
+      "model selection on the validation split chose (@0 for an arm: no step beat its start, so "
+      "the arm is its baseline).\n\n",
       fmt::join(result.spec.seeds, ", "), result.spec.eval_split);
   md +=
       "| labeled | arm | PA-MPJPE | MPJPE | PVE | accel | vs baseline | vs control | PA-MPJPE per "
-      "seed |\n";
-  md += "|---:|---|---:|---:|---:|---:|---:|---:|---|\n";
+      "seed | vs control per seed |\n";
+  md += "|---:|---|---:|---:|---:|---:|---:|---:|---|---|\n";
   for (const auto& s : summarise(result)) {
     std::vector<std::string> per;
-    for (double v : s.pa_per_seed) per.push_back(fmt::format("{:.1f}", v));
+    for (size_t i = 0; i < s.pa_per_seed.size(); ++i)
+      per.push_back(fmt::format("{:.1f} @{}", s.pa_per_seed[i], s.step_per_seed[i]));
+    std::vector<std::string> per_control;
+    if (s.arm != "baseline" && s.arm != "control")
+      for (double v : s.vs_control_per_seed) per_control.push_back(fmt::format("{:+.1f} %", v));
     md += fmt::format(
-        "| {} | {} | {:.1f} ± {:.1f} | {:.1f} ± {:.1f} | {:.1f} | {:.2f} | {} | {} | {} |\n",
+        "| {} | {} | {:.1f} ± {:.1f} | {:.1f} ± {:.1f} | {:.1f} | {:.2f} | {} | {} | {} | {} |\n",
         s.labeled, s.arm, s.mean.pa_mpjpe, s.sd.pa_mpjpe, s.mean.mpjpe, s.sd.mpjpe, s.mean.pve,
         s.mean.accel, s.arm == "baseline" ? "" : fmt::format("{:+.1f} %", s.change_vs_baseline),
         (!s.has_control || s.arm == "baseline" || s.arm == "control")
             ? ""
             : fmt::format("{:+.1f} %", s.change_vs_control),
-        fmt::join(per, ", "));
+        fmt::join(per, ", "), fmt::join(per_control, ", "));
   }
   return md + "\n";
 }

@@ -46,8 +46,10 @@ struct ArmSummary {
   int seeds = 0;
   eval::MetricSummary mean, sd;
   std::vector<double> pa_per_seed;
-  double change_vs_baseline = 0;  // relative PA-MPJPE change, %, per-seed paired mean
-  double change_vs_control = 0;   // same against the arm named "control" (0 without one)
+  std::vector<long> step_per_seed;  // the step model selection chose (0: the refinement's start)
+  std::vector<double> vs_control_per_seed;  // %, per seed, where the seed has a control run
+  double change_vs_baseline = 0;            // relative PA-MPJPE change, %, per-seed paired mean
+  double change_vs_control = 0;             // same against the arm named "control" (0 without one)
   bool has_control = false;
 };
 std::vector<ArmSummary> summarise(const ExperimentResult& result);
