@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
 
@@ -20,4 +22,32 @@ TEST(Cli, VersionPrintsVersionAndLibraries) {
 TEST(Cli, UnknownVerbFails) {
   const auto r = run_cli("frobnicate");
   EXPECT_NE(r.exit_code, 0) << r.output;
+}
+
+// Bad input at the CLI boundary: one clear line naming the file, a non-zero exit, no output file.
+TEST(Cli, MotionStudyWithAMissingCheckpointNamesItAndWritesNothing) {
+  motioncue::testing::TempDir tmp;
+  const auto out = tmp / "e5.json";
+  const auto r = run_cli("motion-study --checkpoint " + (tmp / "missing.ckpt").string() +
+                         " --data " + tmp.path().string() + " --out " + out.string());
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("missing.ckpt"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(Cli, ExperimentWithAnUnknownSpecListsTheBuiltInOnes) {
+  motioncue::testing::TempDir tmp;
+  const auto r = run_cli("experiment --spec no_such_spec --out " + (tmp / "out").string());
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("no_such_spec"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("e3_ablations"), std::string::npos) << r.output;
+}
+
+TEST(Cli, ExperimentRejectsASeedTheSpecDoesNotHave) {
+  motioncue::testing::TempDir tmp;
+  const auto r = run_cli("experiment --spec e1 --seeds 7 --data " + tmp.path().string() +
+                         " --out " + (tmp / "out").string());
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("seeds"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "out" / "labeled_100"));
 }
