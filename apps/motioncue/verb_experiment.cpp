@@ -45,9 +45,9 @@ motioncue::cli::VerbRegistration reg(
     "experiment", "Run an experiment spec (configs/experiments/*.yaml) and aggregate its results",
     [](CLI::App& app) {
       auto o = std::make_shared<ExperimentOptions>();
-      app.add_option(
-             "--spec", o->spec,
-             "experiment YAML, or a built-in one: e1, e3_ablations, e4_unlabeled, e6_backbones")
+      app.add_option("--spec", o->spec,
+                     "experiment YAML, or a built-in one: e1, e1_motion, e3_ablations, "
+                     "e4_unlabeled, e6_backbones")
           ->required();
       app.add_option("--out", o->out, "output folder (re-running resumes it)")->required();
       app.add_option("--data", o->data, "benchmark root (overrides the spec's data)");

@@ -23,7 +23,7 @@ motioncue::cli::VerbRegistration reg(
     [](CLI::App& app) {
       auto args = std::make_shared<SynthArgs>();
       app.add_option("--spec", args->spec,
-                     "a built-in spec (tiny, cpu) or a YAML spec file (configs/synth/)")
+                     "a built-in spec (tiny, cpu, cpu_motion) or a YAML spec file (configs/synth/)")
           ->capture_default_str();
       app.add_option("--out", args->out, "output folder (resumed when it holds the same spec)")
           ->required();
