@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "motioncue/core/embedded_texts.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 
@@ -59,14 +60,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& orig
 }
 
 std::string builtin_experiment_text(const std::string& name) {
-  const auto& table = builtin_experiment_table();
-  const auto it = table.find(name);
-  if (it != table.end()) return it->second;
-  std::string names;
-  for (const auto& [n, text] : table) names += (names.empty() ? "" : ", ") + n;
-  throw Error("no such experiment file, and not a built-in experiment")
-      .file(name)
-      .expected("an existing YAML file or one of: " + names);
+  return embedded_text(builtin_experiment_table(), name, "--spec");
 }
 
 ExperimentSpec load_experiment(const std::string& name_or_file) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "motioncue/core/embedded_texts.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 
@@ -206,17 +207,7 @@ std::vector<std::string> builtin_spec_names() {
 }
 
 std::string builtin_spec_text(const std::string& name) {
-  const auto& table = builtin_spec_table();
-  const auto it = table.find(name);
-  if (it == table.end()) {
-    std::string known;
-    for (const auto& kv : table) known += (known.empty() ? "" : ", ") + kv.first;
-    throw Error("no spec file or built-in spec of this name")
-        .key("--spec")
-        .expected("a YAML file or one of: " + known)
-        .found(name);
-  }
-  return it->second;
+  return embedded_text(builtin_spec_table(), name, "--spec");
 }
 
 SynthSpec load_spec(const std::string& name_or_file) {
