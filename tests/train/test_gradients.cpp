@@ -17,12 +17,7 @@ TEST(SupervisedGradients, OneBackwardPassReachesEveryParameter) {
   const auto root = motioncue::testing::tiny_benchmark();
   const auto labeled = md::LabeledDataset::open(root / "labeled" / "annotations.npz");
   const md::LabeledBatch batch = md::load_labeled(labeled, {0, 1, 2, 3}, 32);
-  torch::manual_seed(11);
-  mm::NetworkConfig c;
-  c.backbone = "compact";
-  c.resolution = 32;
-  mm::PoseNetwork net(c, mm::InitialState::upright_default());
-  net.set_train(true);
+  mm::PoseNetwork net = motioncue::testing::small_network(11);
   net.set_dropout(false);  // dropout's zeroed units must not hide a missing path
   const auto terms = motioncue::train::supervised_forward(
       net, motioncue::testing::body_model(), batch, motioncue::losses::SupervisedWeights{});

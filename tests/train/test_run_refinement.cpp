@@ -19,11 +19,7 @@ namespace {
 
 // An untrained compact 32-pixel network saved as a checkpoint of the built-in body model.
 fs::path initial_checkpoint(const fs::path& dir) {
-  torch::manual_seed(5);
-  mm::NetworkConfig c;
-  c.backbone = "compact";
-  c.resolution = 32;
-  const mm::PoseNetwork net(c, mm::InitialState::upright_default());
+  const mm::PoseNetwork net = motioncue::testing::small_network(5);
   const fs::path file = dir / "init.ckpt";
   mm::save_checkpoint(file, net,
                       {{"seed", 0}, {"body_model_hash", motioncue::testing::body_model().hash()}});

@@ -21,16 +21,6 @@ using motioncue::testing::TempDir;
 
 namespace {
 
-mm::PoseNetwork small_network() {
-  torch::manual_seed(3);
-  mm::NetworkConfig c;
-  c.backbone = "compact";
-  c.resolution = 32;
-  mm::PoseNetwork net(c, mm::InitialState::upright_default());
-  net.set_train(true);
-  return net;
-}
-
 // The parameters as one flat vector (a copy).
 torch::Tensor flat(const mm::PoseNetwork& net) {
   std::vector<torch::Tensor> parts;
@@ -93,12 +83,12 @@ TEST(LrFactor, UnknownScheduleThrowsNamingIt) {
 }
 
 TEST(TrainingLoop, RejectsAnUnknownScheduleBeforeTraining) {
-  mm::PoseNetwork net = small_network();
+  mm::PoseNetwork net = motioncue::testing::small_network(3);
   EXPECT_THROW({ LoopFixture rejected(net, settings(10, 0, "step")); }, motioncue::Error);
 }
 
 TEST(TrainingLoop, NonFiniteLossThrowsNamingTheStepAndLeavesTheNetworkAlone) {
-  mm::PoseNetwork net = small_network();
+  mm::PoseNetwork net = motioncue::testing::small_network(3);
   LoopFixture f(net, settings(10));
   torch::optim::SGD sgd(net.parameters(), torch::optim::SGDOptions(0.1));
   const torch::Tensor before = flat(net);
@@ -131,7 +121,7 @@ double huge_loss_update(mm::PoseNetwork& net, LoopFixture& f) {
 
 TEST(TrainingLoop, GradClipBoundsTheUpdateOfAHugeLossAndLogsTheNormBeforeClipping) {
   const double clip = 0.5;
-  mm::PoseNetwork net = small_network();
+  mm::PoseNetwork net = motioncue::testing::small_network(3);
   LoopFixture f(net, settings(1, clip));  // step 1 is the last: it validates, writing curves.csv
   const double update = huge_loss_update(net, f);
   EXPECT_LE(update, clip * (1 + 1e-4));
@@ -144,13 +134,13 @@ TEST(TrainingLoop, GradClipBoundsTheUpdateOfAHugeLossAndLogsTheNormBeforeClippin
 }
 
 TEST(TrainingLoop, WithoutGradClipTheSameLossMakesAHugeUpdate) {
-  mm::PoseNetwork net = small_network();
+  mm::PoseNetwork net = motioncue::testing::small_network(3);
   LoopFixture f(net, settings(2, 0));  // no validation of the wrecked network at step 1
   EXPECT_GT(huge_loss_update(net, f), 100.0);
 }
 
 TEST(TrainingLoop, CosineScheduleSetsTheOptimizersLearningRateEachStep) {
-  mm::PoseNetwork net = small_network();
+  mm::PoseNetwork net = motioncue::testing::small_network(3);
   const int steps = 4;
   mt::LoopSettings s = settings(steps, 0, "cosine");
   s.val_every = 1000;  // no validation: only the schedule is looked at

@@ -3,6 +3,7 @@
 // run in seconds, and a reader for curves.csv.
 #pragma once
 
+#include <torch/torch.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -20,6 +21,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/progress.h"
+#include "motioncue/model/network.h"
 #include "motioncue/synth/generator.h"
 #include "motioncue/synth/spec.h"
 #include "motioncue/train/defaults.h"
@@ -30,6 +32,18 @@ inline const body::BodyModel& body_model() { return default_body_model(); }
 
 // `tiny` with 4 labeled images, one 5-frame unlabeled sequence (with exact flow), one 3-frame
 // validation sequence and one 2-frame test sequence, at 96 x 96 pixels.
+// An untrained compact network at the tests' 32 pixels, in training mode, weights drawn from
+// `seed` (LibTorch's global generator).
+inline model::PoseNetwork small_network(std::uint64_t seed) {
+  torch::manual_seed(seed);
+  model::NetworkConfig c;
+  c.backbone = "compact";
+  c.resolution = 32;
+  model::PoseNetwork net(c, model::InitialState::upright_default());
+  net.set_train(true);
+  return net;
+}
+
 inline std::filesystem::path tiny_benchmark() {
   static const std::unique_ptr<TempDir> dir = make_small_benchmark({});
   return dir->path();
