@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
 
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/config.h"
@@ -82,12 +83,19 @@ RunRecord evaluate_run(const fs::path& dir, const fs::path& split, const std::st
 bool finished_with(const fs::path& dir, const Config& config) {
   if (!fs::exists(dir / "test.json")) return false;
   const std::string recorded = read_file_text(dir / "config.yaml");
-  if (recorded != config.to_yaml())
-    throw Error(
-        "the output folder holds a finished run of a different configuration; use another --out or "
-        "remove it")
-        .file((dir / "config.yaml").string());
-  return true;
+  const std::string wanted = config.to_yaml();
+  if (recorded == wanted) return true;
+  // Name the first line that differs, so the user sees which setting changed.
+  std::istringstream a(recorded), b(wanted);
+  std::string line_a, line_b;
+  while (std::getline(a, line_a) && std::getline(b, line_b) && line_a == line_b) {
+  }
+  throw Error(
+      "the output folder holds a finished run of a different configuration; use another --out or "
+      "remove it")
+      .file((dir / "config.yaml").string())
+      .expected(line_b)
+      .found(line_a);
 }
 
 RunRecord load_record(const fs::path& dir) {
