@@ -158,6 +158,16 @@ TEST(Npy, AbsurdShapeDoesNotOverflow) {
       "x.npy");
 }
 
+TEST(Npy, StringWidthTooLongForAnIntegerIsRejected) {
+  // Found by the fuzzer: a width with thirty digits once escaped as std::out_of_range.
+  auto b = bytes_of(kFixtures / "ramp_f32.npy");
+  std::string s(b.begin(), b.end());
+  s.replace(s.find("<f4"), 3, "|S133333333333333333333333333333");
+  expect_error_mentions(
+      [&] { mc::parse_npy(reinterpret_cast<const std::uint8_t*>(s.data()), s.size(), "w.npy"); },
+      "unsupported string width", "w.npy");
+}
+
 TEST(Npy, MissingFileAndDirectoryAreNamed) {
   mc::testing::TempDir dir;
   expect_error_mentions([&] { mc::read_npy(dir / "nope.npy"); }, "nope.npy", "not found");

@@ -30,7 +30,9 @@ DescrInfo parse_descr(const std::string& d, const std::string& origin) {
     throw Error("malformed dtype descr").file(origin).found("'" + d + "'");
   if ((kind[0] == 'U' || kind[0] == 'S') && kind.size() > 1 &&
       kind.find_first_not_of("0123456789", 1) == std::string::npos) {
-    const std::size_t width = std::stoul(kind.substr(1));
+    // Seven digits already exceed the width limit; longer runs must not reach stoul (out_of_range).
+    const std::string digits = kind.substr(1);
+    const std::size_t width = digits.size() > 7 ? 0 : std::stoul(digits);
     if (width == 0 || width > (1u << 20))
       throw Error("unsupported string width").file(origin).found("'" + d + "'");
     return {DType::kStr, big, width, kind[0] == 'S'};

@@ -130,14 +130,28 @@ read_curves(const fs::path& csv) {
   if (!std::getline(in, line)) return cols;
   const auto header = split_csv_line(line);
   for (std::size_t i = 1; i < header.size(); ++i) cols.push_back({header[i], {}});
-  while (std::getline(in, line)) {
+  const auto number = [&](const std::string& cell, std::size_t row) {
+    std::size_t used = 0;
+    double v = 0.0;
+    try {
+      v = std::stod(cell, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != cell.size())
+      throw Error("a training curve cell is not a number")
+          .file(csv.string())
+          .found("'" + cell + "' on data row " + std::to_string(row));
+    return v;
+  };
+  for (std::size_t row = 1; std::getline(in, line); ++row) {
     const auto cells = split_csv_line(line);
     if (cells.empty()) continue;
-    const double step = std::stod(cells[0]);
+    const double step = number(cells[0], row);
     for (std::size_t i = 1; i < cells.size() && i <= cols.size(); ++i)
       if (!cells[i].empty()) {
         cols[i - 1].second.first.push_back(step);
-        cols[i - 1].second.second.push_back(std::stod(cells[i]));
+        cols[i - 1].second.second.push_back(number(cells[i], row));
       }
   }
   return cols;
