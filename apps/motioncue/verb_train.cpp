@@ -1,7 +1,9 @@
 // motioncue train: supervised baseline training on a (small) labeled set.
+#include <filesystem>
 #include <iostream>
 
 #include "motioncue/core/config.h"
+#include "motioncue/core/error.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/train/defaults.h"
 #include "motioncue/train/trainers.h"
@@ -11,25 +13,58 @@ namespace {
 
 struct TrainOptions {
   motioncue::cli::ConfigOptions config;
-  std::string out, data;
+  std::string out, data, resume;
   long long seed = -1;
+  int stop_after = 0;
 };
+
+motioncue::train::TrainSummary start_run(const TrainOptions& opts) {
+  auto config =
+      motioncue::cli::resolve_config(motioncue::train::kTrainDefaults, "train", opts.config);
+  if (!opts.data.empty()) config.set("data=" + opts.data);
+  if (opts.seed >= 0) config.set("seed=" + std::to_string(opts.seed));
+  motioncue::RunDir run(opts.out);
+  run.record(config);
+  return motioncue::train::run_training(config, run, {false, opts.stop_after});
+}
+
+motioncue::train::TrainSummary resume_run(const TrainOptions& opts) {
+  if (!opts.config.config_file.empty() || !opts.config.overrides.empty() || !opts.data.empty() ||
+      opts.seed >= 0 || !opts.out.empty())
+    throw motioncue::Error(
+        "--resume continues a run with its recorded settings; it takes no --out, --config, "
+        "--set, --data or --seed")
+        .file(opts.resume);
+  const auto recorded = std::filesystem::path(opts.resume) / "config.yaml";
+  if (!std::filesystem::exists(recorded))
+    throw motioncue::Error("not a run folder: nothing to resume").file(recorded.string());
+  const motioncue::RunDir run(opts.resume, motioncue::ExistingRun::kReuse);
+  motioncue::Config config(motioncue::train::kTrainDefaults, "train defaults");
+  config.merge_file(run / "config.yaml");
+  run.continue_log();
+  return motioncue::train::run_training(config, run, {true, opts.stop_after});
+}
 
 motioncue::cli::VerbRegistration reg(
     "train", "Train the single-image network on labeled images (the baseline)", [](CLI::App& app) {
       auto opts = std::make_shared<TrainOptions>();
       motioncue::cli::add_config_options(app, opts->config);
-      app.add_option("--out", opts->out, "run folder (must not exist or be empty)")->required();
+      app.add_option("--out", opts->out, "run folder (must not exist or be empty)");
       app.add_option("--data", opts->data, "benchmark root (same as --set data=DIR)");
       app.add_option("--seed", opts->seed, "seed (same as --set seed=S)");
+      app.add_option("--resume", opts->resume,
+                     "continue an interrupted run in this folder from its last checkpoint");
+      app.add_option("--stop-after", opts->stop_after,
+                     "stop after this step, leaving a run that --resume continues");
       app.callback([opts] {
-        auto config =
-            motioncue::cli::resolve_config(motioncue::train::kTrainDefaults, "train", opts->config);
-        if (!opts->data.empty()) config.set("data=" + opts->data);
-        if (opts->seed >= 0) config.set("seed=" + std::to_string(opts->seed));
-        motioncue::RunDir run(opts->out);
-        run.record(config);
-        const auto s = motioncue::train::run_training(config, run);
+        if (opts->out.empty() && opts->resume.empty())
+          throw motioncue::Error("train needs --out RUN (a new run) or --resume RUN");
+        const auto s = opts->resume.empty() ? start_run(*opts) : resume_run(*opts);
+        if (!s.finished) {
+          std::cout << "stopped after step " << s.steps << "; continue with: motioncue train "
+                    << "--resume " << (opts->resume.empty() ? opts->out : opts->resume) << "\n";
+          return;
+        }
         std::cout << "best validation PA-MPJPE " << s.best_val_pa_mpjpe << " mm at step "
                   << s.best_step << "; checkpoint " << s.best_checkpoint.string() << "\n";
       });

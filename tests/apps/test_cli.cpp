@@ -51,3 +51,23 @@ TEST(Cli, ExperimentRejectsASeedTheSpecDoesNotHave) {
   EXPECT_NE(r.output.find("seeds"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(tmp / "out" / "labeled_100"));
 }
+
+TEST(Cli, TrainResumeKeepsTheRecordedSettings) {
+  motioncue::testing::TempDir tmp;
+  const auto r = run_cli("train --resume " + (tmp / "run").string() + " --set train.lr=1");
+  EXPECT_FALSE(std::filesystem::exists(tmp / "run"));
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("recorded settings"), std::string::npos) << r.output;
+  const auto none = run_cli("train");
+  EXPECT_NE(none.exit_code, 0) << none.output;
+  EXPECT_NE(none.output.find("--resume"), std::string::npos) << none.output;
+}
+
+TEST(Cli, TrainResumeOfAFolderWithoutARunNamesTheMissingCheckpoint) {
+  motioncue::testing::TempDir tmp;
+  std::filesystem::create_directories(tmp / "run");
+  const auto r = run_cli("train --resume " + (tmp / "run").string());
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("config.yaml"), std::string::npos) << r.output;
+  EXPECT_TRUE(std::filesystem::is_empty(tmp / "run"));
+}

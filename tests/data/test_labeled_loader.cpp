@@ -224,6 +224,22 @@ TEST(LabeledLoader, SameSeedSameBatchesWhateverTheWorkers) {
   EXPECT_TRUE(differs);
 }
 
+TEST(LabeledLoader, StartingAtABatchContinuesTheSameStream) {
+  mt::TempDir tmp;
+  const auto ds = d::LabeledDataset::open(
+      mt::write_labeled(tmp.path(), mt::labeled_arrays({}, mt::image_names(5))));
+  const std::vector<int64_t> all = {0, 1, 2, 3, 4};
+  d::LabeledLoader from_start(ds, all, 3, 32, {}, 9, 1), resumed(ds, all, 3, 32, {}, 9, 2, 3);
+  for (int k = 0; k < 3; ++k) from_start.next();
+  for (int k = 0; k < 3; ++k) {
+    const auto x = from_start.next(), y = resumed.next();
+    EXPECT_EQ(x.indices, y.indices);
+    EXPECT_TRUE(torch::equal(x.images, y.images));
+    EXPECT_TRUE(torch::equal(x.pose, y.pose));
+  }
+  EXPECT_THROW(d::LabeledLoader(ds, all, 3, 32, {}, 9, 1, -1), motioncue::Error);
+}
+
 TEST(Augmentation, DrawsFollowTheSettings) {
   d::Augmentation aug;
   d::Rng rng(1);

@@ -6,7 +6,9 @@
 
 #include <numeric>
 
+#include "motioncue/core/files.h"
 #include "motioncue/core/run_dir.h"
+#include "motioncue/model/checkpoint.h"
 #include "motioncue/train/trainers.h"
 #include "tiny_benchmark.h"
 
@@ -42,4 +44,93 @@ TEST(RunTraining, OverfitsFourImagesWithoutAugmentation) {
   EXPECT_EQ(json.at("steps").get<long>(), steps);
   EXPECT_NEAR(json.at("best_val_pa_mpjpe").get<double>(), summary.best_val_pa_mpjpe, 1e-9);
   EXPECT_TRUE(fs::exists(run / "labeled_indices.npy"));
+}
+
+namespace {
+
+// Every parameter and buffer of two checkpoints, compared exactly.
+void expect_same_weights(const fs::path& a, const fs::path& b) {
+  const auto x = motioncue::model::load_checkpoint(a), y = motioncue::model::load_checkpoint(b);
+  const auto px = x.network->named_parameters(), py = y.network->named_parameters();
+  ASSERT_EQ(px.size(), py.size());
+  for (size_t i = 0; i < px.size(); ++i)
+    EXPECT_TRUE(torch::equal(px[i].second, py[i].second))
+        << a << " vs " << b << ": " << px[i].first;
+  const auto bx = x.network->named_buffers(), by = y.network->named_buffers();
+  ASSERT_EQ(bx.size(), by.size());
+  for (size_t i = 0; i < bx.size(); ++i)
+    EXPECT_TRUE(torch::equal(bx[i].second, by[i].second)) << bx[i].first;
+}
+
+motioncue::Config resumable_config() {
+  motioncue::Config config =
+      motioncue::testing::small_training_config(motioncue::testing::tiny_benchmark());
+  config.set("train.steps=12");
+  config.set("train.batch_size=3");
+  config.set("train.lr=3e-4");
+  config.set("train.lr_schedule=cosine");  // the saved rate must not leak into the schedule
+  config.set("train.augment=true");        // the data stream must continue, draws included
+  config.set("train.log_every=2");
+  config.set("train.val_every=4");
+  return config;
+}
+
+}  // namespace
+
+TEST(RunTraining, StoppedAndResumedRunEqualsAnUninterruptedOne) {
+  TempDir dir;
+  const motioncue::Config config = resumable_config();
+  const motioncue::RunDir straight(dir / "straight"), halves(dir / "halves");
+  straight.record(config);
+  halves.record(config);
+  const auto full = motioncue::train::run_training(config, straight);
+
+  const auto first = motioncue::train::run_training(config, halves, {false, 8});
+  EXPECT_FALSE(first.finished);
+  EXPECT_EQ(first.steps, 8);
+  EXPECT_FALSE(fs::exists(halves / "summary.json"));  // an unfinished run has no summary
+  const auto second = motioncue::train::run_training(config, halves, {true, 0});
+  EXPECT_TRUE(second.finished);
+
+  expect_same_weights(straight / "last.ckpt", halves / "last.ckpt");
+  expect_same_weights(straight / "best.ckpt", halves / "best.ckpt");
+  EXPECT_EQ(second.best_step, full.best_step);
+  EXPECT_EQ(second.best_val_pa_mpjpe, full.best_val_pa_mpjpe);
+  EXPECT_EQ(motioncue::read_file_text(straight / "curves.csv"),
+            motioncue::read_file_text(halves / "curves.csv"));
+}
+
+TEST(RunTraining, ResumeDropsCurveRowsLoggedAfterTheCheckpoint) {
+  TempDir dir;
+  const motioncue::Config config = resumable_config();
+  const motioncue::RunDir straight(dir / "straight"), run(dir / "run");
+  straight.record(config);
+  run.record(config);
+  motioncue::train::run_training(config, straight);
+  // Stopped at step 4, where the checkpoint is; a run killed later leaves rows after it (here a
+  // copy of the last row as step 6), which the resumed run must drop and log again.
+  motioncue::train::run_training(config, run, {false, 4});
+  const std::string curves = motioncue::read_file_text(run / "curves.csv");
+  const auto last_line = curves.rfind('\n', curves.size() - 2) + 1;
+  const std::string last_row = curves.substr(last_line);
+  motioncue::write_file_atomic(run / "curves.csv",
+                               curves + "6" + last_row.substr(last_row.find(',')));
+  motioncue::train::run_training(config, run, {true, 0});
+  EXPECT_EQ(motioncue::read_file_text(straight / "curves.csv"),
+            motioncue::read_file_text(run / "curves.csv"));
+}
+
+TEST(RunTraining, ResumeRefusesFinishedRunsAndRunsWithoutACheckpoint) {
+  TempDir dir;
+  const motioncue::Config config = resumable_config();
+  const motioncue::RunDir finished(dir / "finished"), empty(dir / "empty");
+  finished.record(config);
+  motioncue::train::run_training(config, finished);
+  EXPECT_THROW(motioncue::train::run_training(config, finished, {true, 0}), motioncue::Error);
+  try {
+    motioncue::train::run_training(config, empty, {true, 0});
+    FAIL() << "resumed a run without a checkpoint";
+  } catch (const motioncue::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("last.ckpt"), std::string::npos) << e.what();
+  }
 }

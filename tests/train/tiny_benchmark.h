@@ -24,6 +24,7 @@
 #include "motioncue/model/network.h"
 #include "motioncue/synth/generator.h"
 #include "motioncue/synth/spec.h"
+#include "motioncue/train/curve_log.h"
 #include "motioncue/train/defaults.h"
 
 namespace motioncue::testing {
@@ -76,22 +77,14 @@ inline Config small_refinement_config(const std::filesystem::path& data,
 
 // curves.csv as columns (an empty cell is NaN), plus "step".
 inline std::map<std::string, std::vector<double>> read_curves(const std::filesystem::path& file) {
-  std::istringstream in(read_file_text(file));
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> names;
-  {
-    std::istringstream header(line);
-    for (std::string name; std::getline(header, name, ',');) names.push_back(name);
-  }
+  const auto table = motioncue::train::read_curve_table(file);
   std::map<std::string, std::vector<double>> columns;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::istringstream row(line);
-    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
-    cells.resize(names.size());  // a trailing empty cell is dropped by getline
-    for (size_t i = 0; i < names.size(); ++i)
-      columns[names[i]].push_back(cells[i].empty() ? std::nan("") : std::stod(cells[i]));
+  for (const auto& row : table.rows) {
+    columns["step"].push_back(static_cast<double>(row.step));
+    for (const auto& name : table.columns) {
+      const auto it = row.values.find(name);
+      columns[name].push_back(it == row.values.end() ? std::nan("") : it->second);
+    }
   }
   return columns;
 }

@@ -22,8 +22,8 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
-void add_log_file(const std::filesystem::path& file) {
-  auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), true);
+void add_log_file(const std::filesystem::path& file, bool append) {
+  auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), !append);
   sink->set_pattern("[%Y-%m-%d %H:%M:%S.%e] %l %v");
   auto logger = spdlog::default_logger();
   logger->sinks().push_back(sink);

@@ -9,6 +9,6 @@ namespace motioncue {
 // level: trace, debug, info, warn, error, off. Unknown levels are an Error.
 void setup_logging(const std::string& level);
 // Adds a file sink (all levels at or above the console's) to the default logger.
-void add_log_file(const std::filesystem::path& file);
+void add_log_file(const std::filesystem::path& file, bool append = false);
 
 }  // namespace motioncue

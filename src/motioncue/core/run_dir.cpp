@@ -27,4 +27,6 @@ void RunDir::record(const Config& config) const {
   add_log_file(dir_ / "log.txt");
 }
 
+void RunDir::continue_log() const { add_log_file(dir_ / "log.txt", /*append=*/true); }
+
 }  // namespace motioncue

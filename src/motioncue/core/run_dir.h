@@ -22,6 +22,8 @@ class RunDir {
 
   // Writes config.yaml and starts logging to log.txt.
   void record(const Config& config) const;
+  // A resumed run: logs to the end of the existing log.txt and leaves config.yaml as recorded.
+  void continue_log() const;
 
  private:
   std::filesystem::path dir_;

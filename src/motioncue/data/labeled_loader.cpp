@@ -129,13 +129,14 @@ LabeledBatch load_labeled(const LabeledDataset& dataset, const std::vector<std::
 
 LabeledLoader::LabeledLoader(const LabeledDataset& dataset, std::vector<std::int64_t> indices,
                              int batch_size, int resolution, Augmentation augment,
-                             std::uint64_t seed, int workers)
+                             std::uint64_t seed, int workers, std::int64_t first_batch)
     : dataset_(dataset),
       indices_(std::move(indices)),
       batch_size_(batch_size),
       resolution_(resolution),
       augment_(augment),
-      seed_(seed) {
+      seed_(seed),
+      first_batch_(first_batch) {
   if (indices_.empty()) throw Error("labeled loader: the index subset is empty");
   for (auto i : indices_)
     if (i < 0 || i >= dataset.size())
@@ -146,11 +147,14 @@ LabeledLoader::LabeledLoader(const LabeledDataset& dataset, std::vector<std::int
   if (batch_size_ <= 0)
     throw Error("batch size must be positive").found(std::to_string(batch_size_));
   if (workers < 0) throw Error("worker count must be >= 0").found(std::to_string(workers));
+  if (first_batch_ < 0)
+    throw Error("the first batch must be >= 0").found(std::to_string(first_batch_));
   check_resolution(resolution_);
   validate(augment_);
   order_ = std::make_unique<ShuffledStream>(static_cast<std::int64_t>(indices_.size()), seed_);
   prefetch_ = std::make_unique<OrderedPrefetcher<LabeledBatch>>(
-      [this](std::int64_t k) { return make_batch(k); }, workers, 2 * std::max(workers, 1));
+      [this](std::int64_t k) { return make_batch(first_batch_ + k); }, workers,
+      2 * std::max(workers, 1));
 }
 
 LabeledLoader::~LabeledLoader() = default;

@@ -46,11 +46,13 @@ LabeledBatch load_labeled(const LabeledDataset& dataset, const std::vector<std::
 // Endless shuffled batches of `batch_size` drawn from `indices` (every epoch a new order; an
 // epoch boundary may fall inside a batch). Sample g of the stream is augmented with an Rng seeded
 // from (seed, g), so the batches depend only on the seed, never on the number of workers or on
-// thread timing. `dataset` must outlive the loader.
+// thread timing. The stream starts at batch `first_batch` (a resumed run skips the batches it has
+// trained on). `dataset` must outlive the loader.
 class LabeledLoader {
  public:
   LabeledLoader(const LabeledDataset& dataset, std::vector<std::int64_t> indices, int batch_size,
-                int resolution, Augmentation augment, std::uint64_t seed, int workers = 2);
+                int resolution, Augmentation augment, std::uint64_t seed, int workers = 2,
+                std::int64_t first_batch = 0);
   ~LabeledLoader();
   LabeledLoader(const LabeledLoader&) = delete;
   LabeledLoader& operator=(const LabeledLoader&) = delete;
@@ -66,6 +68,7 @@ class LabeledLoader {
   int batch_size_, resolution_;
   Augmentation augment_;
   std::uint64_t seed_;
+  std::int64_t first_batch_;
   std::unique_ptr<ShuffledStream> order_;
   std::unique_ptr<OrderedPrefetcher<LabeledBatch>> prefetch_;  // last: stopped first
 };

@@ -26,6 +26,7 @@
 #include "motioncue/geometry/overlay.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
+#include "motioncue/train/curve_log.h"
 #include "motioncue/viz/html_report.h"
 #include "motioncue/viz/plot.h"
 
@@ -37,15 +38,6 @@ namespace {
 constexpr int kShow = 192;  // display size of crops in the report
 
 const std::vector<std::string> kArmOrder = {"baseline", "control", "flow", "texture", "both"};
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> cells;
-  std::stringstream ss(line);
-  std::string c;
-  while (std::getline(ss, c, ',')) cells.push_back(c);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
-}
 
 // Normalised network input (3 x R x R) back to a BGR image.
 cv::Mat to_bgr(const at::Tensor& image) {
@@ -124,35 +116,16 @@ std::string machine_text() {
 
 std::vector<std::pair<std::string, std::pair<std::vector<double>, std::vector<double>>>>
 read_curves(const fs::path& csv) {
+  const train::CurveTable table = train::read_curve_table(csv);
   std::vector<std::pair<std::string, std::pair<std::vector<double>, std::vector<double>>>> cols;
-  std::stringstream in(read_file_text(csv));
-  std::string line;
-  if (!std::getline(in, line)) return cols;
-  const auto header = split_csv_line(line);
-  for (std::size_t i = 1; i < header.size(); ++i) cols.push_back({header[i], {}});
-  const auto number = [&](const std::string& cell, std::size_t row) {
-    std::size_t used = 0;
-    double v = 0.0;
-    try {
-      v = std::stod(cell, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != cell.size())
-      throw Error("a training curve cell is not a number")
-          .file(csv.string())
-          .found("'" + cell + "' on data row " + std::to_string(row));
-    return v;
-  };
-  for (std::size_t row = 1; std::getline(in, line); ++row) {
-    const auto cells = split_csv_line(line);
-    if (cells.empty()) continue;
-    const double step = number(cells[0], row);
-    for (std::size_t i = 1; i < cells.size() && i <= cols.size(); ++i)
-      if (!cells[i].empty()) {
-        cols[i - 1].second.first.push_back(step);
-        cols[i - 1].second.second.push_back(number(cells[i], row));
+  for (const auto& name : table.columns) {
+    std::pair<std::vector<double>, std::vector<double>> points;
+    for (const auto& row : table.rows)
+      if (const auto it = row.values.find(name); it != row.values.end()) {
+        points.first.push_back(static_cast<double>(row.step));
+        points.second.push_back(it->second);
       }
+    cols.push_back({name, std::move(points)});
   }
   return cols;
 }

@@ -178,6 +178,11 @@ void save_checkpoint(const fs::path& file, const PoseNetwork& network, const jso
   write_file_atomic(checkpoint_sidecar(file), sidecar.dump(2) + "\n");
 }
 
+json checkpoint_meta(const fs::path& file) {
+  require_regular_file(file);
+  return read_sidecar(file).value("meta", json::object());
+}
+
 LoadedCheckpoint load_checkpoint(const fs::path& file, const std::string& expected_body_hash) {
   require_regular_file(file);
   const json sidecar = read_sidecar(file);

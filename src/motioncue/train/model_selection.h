@@ -29,6 +29,11 @@ class ModelSelector {
                 std::filesystem::path best_checkpoint);
   // Evaluates on the validation split; saves `network` as the best checkpoint when it improves.
   ValidationPoint validate(model::PoseNetwork& network, long step, nlohmann::json meta);
+  // A resumed run: the best point so far (its checkpoint is already on disk).
+  void restore(double best_pa_mpjpe, long best_step) {
+    best_ = best_pa_mpjpe;
+    best_step_ = best_step;
+  }
   double best_pa_mpjpe() const { return best_; }
   long best_step() const { return best_step_; }
 

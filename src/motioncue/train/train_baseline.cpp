@@ -22,7 +22,7 @@
 
 namespace motioncue::train {
 
-TrainSummary run_training(const Config& config, const RunDir& run) {
+TrainSummary run_training(const Config& config, const RunDir& run, TrainControl control) {
   const auto seed = config.get<std::uint64_t>("seed");
   seed_everything(seed);
   const c10::Device device = resolve_device(config.get<std::string>("device"));
@@ -45,13 +45,30 @@ TrainSummary run_training(const Config& config, const RunDir& run) {
   network.set_train(true);
 
   const int steps = config.get<int>("train.steps");
-  torch::optim::Adam optimizer(network.parameters(),
-                               torch::optim::AdamOptions(config.get<double>("train.lr")));
+  const double lr = config.get<double>("train.lr");
+  torch::optim::Adam optimizer(network.parameters(), torch::optim::AdamOptions(lr));
+  ResumePoint start;
+  if (control.resume) {
+    start = resume_point(run);
+    if (start.step >= steps)
+      throw Error("the run has already finished all its steps; nothing to resume")
+          .file((run / "last.ckpt").string())
+          .found("step " + std::to_string(start.step) + " of " + std::to_string(steps));
+    model::load_weights(run / "last.ckpt", network);
+    model::load_optimizer_state(run / "last.ckpt", optimizer);
+    // The archive holds the scheduled rate of the saved step; the loop rescales from the base.
+    for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+    model::restore_rng_state(run / "last.ckpt");
+    spdlog::info("resuming from step {} (best validation PA-MPJPE {:.1f} mm at step {})",
+                 start.step, start.best_pa_mpjpe, start.best_step);
+  }
+  const int last_step =
+      control.stop_after > start.step && control.stop_after < steps ? control.stop_after : steps;
   data::Augmentation augment;
   augment.enabled = config.get<bool>("train.augment");
   data::LabeledLoader loader(labeled, indices, config.get<int>("train.batch_size"),
                              net_config.resolution, augment, derive_seed(seed, "labeled"),
-                             config.get<int>("train.workers"));
+                             config.get<int>("train.workers"), start.step);
 
   nlohmann::json meta = {{"kind", "baseline"},
                          {"config", config.to_yaml()},
@@ -59,18 +76,32 @@ TrainSummary run_training(const Config& config, const RunDir& run) {
                          {"seed", seed},
                          {"body_model_hash", body.hash()}};
   ModelSelector selector(val, body, net_config.resolution, run / "best.ckpt");
+  if (control.resume) selector.restore(start.best_pa_mpjpe, start.best_step);
   spdlog::info("training {} on {} labeled images for {} steps on {}", net_config.backbone,
                indices.size(), steps, device.str());
-  TrainingLoop loop(
-      run, network, selector, meta,
-      {steps, config.get<int>("train.log_every"), config.get<int>("train.val_every"), "train",
-       config.get<double>("train.grad_clip"), config.get<std::string>("train.lr_schedule")});
-  for (int step = 1; step <= steps; ++step) {
+  TrainingLoop loop(run, network, selector, meta,
+                    {steps, config.get<int>("train.log_every"), config.get<int>("train.val_every"),
+                     "train", config.get<double>("train.grad_clip"),
+                     config.get<std::string>("train.lr_schedule"), start.step});
+  for (int step = start.step + 1; step <= last_step; ++step) {
     const losses::SupervisedTerms terms =
         supervised_forward(network, body, loader.next(), losses::SupervisedWeights{});
     std::map<std::string, double> logged;
     for (const auto& [k, v] : terms.terms) logged[k] = v.item<double>();
     loop.step(step, terms.total, optimizer, logged);
+  }
+  if (last_step < steps) {
+    loop.save_resume_point(last_step, optimizer);
+    spdlog::info("stopped after step {} of {}; continue with: motioncue train --resume {}",
+                 last_step, steps, run.path().string());
+    TrainSummary s;
+    s.best_checkpoint = run / "best.ckpt";
+    s.last_checkpoint = run / "last.ckpt";
+    s.best_val_pa_mpjpe = selector.best_pa_mpjpe();
+    s.best_step = selector.best_step();
+    s.steps = last_step;
+    s.finished = false;
+    return s;
   }
   return loop.finish(optimizer);
 }

@@ -17,12 +17,25 @@ struct TrainSummary {
   std::filesystem::path best_checkpoint, last_checkpoint;
   double best_val_pa_mpjpe = 0;
   long best_step = -1;
-  long steps = 0;
+  long steps = 0;  // steps trained so far (less than configured when stopped by stop_after)
   double seconds = 0;
+  bool finished = true;  // false: stopped early (TrainControl::stop_after); resumable
+};
+
+// How a baseline run starts and ends; not part of the recorded configuration, since it does not
+// change what the run computes.
+struct TrainControl {
+  // Continue the interrupted run in the run folder from its last.ckpt (weights, optimizer, RNG,
+  // data stream, curves and model selection), so that the result equals an uninterrupted run's.
+  // The config must be the run's recorded one.
+  bool resume = false;
+  // Stop after this step (when it lies between the start and the configured steps), leaving a
+  // resumable run and no summary.json: a time-boxed job. <= 0: run to the end.
+  int stop_after = 0;
 };
 
 // Config schema: kTrainDefaults (defaults.h).
-TrainSummary run_training(const Config& config, const RunDir& run);
+TrainSummary run_training(const Config& config, const RunDir& run, TrainControl control = {});
 // Config schema: kRefineDefaults (defaults.h).
 TrainSummary run_refinement(const Config& config, const RunDir& run);
 

@@ -27,6 +27,27 @@ double lr_factor(const std::string& schedule, int step, int steps) {
       .found(schedule);
 }
 
+ResumePoint resume_point(const RunDir& run) {
+  const auto file = run / "last.ckpt";
+  if (!std::filesystem::exists(file))
+    throw Error(
+        "nothing to resume: the run has no last.ckpt (it stopped before its first "
+        "validation)")
+        .file(file.string());
+  const nlohmann::json meta = model::checkpoint_meta(file);
+  const auto state = meta.find("resume");
+  if (state == meta.end() || !meta.contains("step") || !state->contains("best_pa_mpjpe") ||
+      !state->contains("best_step"))
+    throw Error("the checkpoint holds no resume state (written by an older version?)")
+        .file(model::checkpoint_sidecar(file).string())
+        .key("meta.resume");
+  ResumePoint p;
+  p.step = meta["step"].get<int>();
+  p.best_pa_mpjpe = (*state)["best_pa_mpjpe"].get<double>();
+  p.best_step = (*state)["best_step"].get<long>();
+  return p;
+}
+
 TrainingLoop::TrainingLoop(const RunDir& run, model::PoseNetwork& network, ModelSelector& selector,
                            nlohmann::json meta, LoopSettings settings)
     : run_(run),
@@ -37,6 +58,7 @@ TrainingLoop::TrainingLoop(const RunDir& run, model::PoseNetwork& network, Model
       curves_(run / "curves.csv"),
       start_(std::chrono::steady_clock::now()) {
   lr_factor(settings_.lr_schedule, 1, settings_.steps);  // rejects an unknown name before training
+  if (settings_.first_step > 0) curves_.keep_existing(settings_.first_step);
 }
 
 TrainingLoop::~TrainingLoop() = default;
@@ -49,7 +71,9 @@ void TrainingLoop::validate(int step) {
 
 void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimizer& optimizer,
                         const std::map<std::string, double>& logged) {
-  if (!progress_) progress_ = std::make_unique<Progress>(settings_.label, settings_.steps, "step");
+  if (!progress_)
+    progress_ =
+        std::make_unique<Progress>(settings_.label, settings_.steps - settings_.first_step, "step");
   const double value = loss.item<double>();
   if (!std::isfinite(value))
     throw Error(settings_.label + " diverged: the loss is not finite at step " +
@@ -80,13 +104,23 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
     curves_.flush();  // on disk before a later step can fail: those rows explain the failure
     running_.clear();
   }
-  if (step % settings_.val_every == 0 || step == steps) validate(step);
+  if (step % settings_.val_every == 0 || step == steps) {
+    validate(step);
+    if (step < steps) save_resume_point(step, optimizer);
+  }
+}
+
+void TrainingLoop::save_resume_point(int step, torch::optim::Optimizer& optimizer) {
+  nlohmann::json meta = meta_;
+  meta["step"] = step;
+  meta["resume"] = {{"best_pa_mpjpe", selector_.best_pa_mpjpe()},
+                    {"best_step", selector_.best_step()}};
+  model::save_checkpoint(run_ / "last.ckpt", network_, meta, &optimizer);
 }
 
 TrainSummary TrainingLoop::finish(torch::optim::Optimizer& optimizer) {
   if (progress_) progress_->finish();
-  meta_["step"] = settings_.steps;
-  model::save_checkpoint(run_ / "last.ckpt", network_, meta_, &optimizer);
+  save_resume_point(settings_.steps, optimizer);
   TrainSummary s;
   s.best_checkpoint = run_ / "best.ckpt";
   s.last_checkpoint = run_ / "last.ckpt";

@@ -1,6 +1,8 @@
 // The bookkeeping both trainers share around their own loss: the finiteness check, the optimizer
 // step, running means of the logged terms, curves.csv, validation with model selection, the
-// progress bar, and at the end the last checkpoint and summary.json.
+// progress bar, and at the end the last checkpoint and summary.json. At every validation,
+// last.ckpt is also written with the optimizer, the RNG and the model selection's state, so an
+// interrupted run can resume exactly from it (resume_point).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -39,10 +41,21 @@ struct LoopSettings {
   double grad_clip = 0.0;
   // "constant", or "cosine": half a cosine period from the start value towards 0 over the run.
   std::string lr_schedule = "constant";
+  // Steps already trained (a resumed run); the loop continues with first_step + 1.
+  int first_step = 0;
 };
 
 // The learning-rate factor of `schedule` at `step` (1-based) of `steps`; throws on an unknown name.
 double lr_factor(const std::string& schedule, int step, int steps);
+
+// Where an interrupted run left off, read from its last.ckpt sidecar.
+struct ResumePoint {
+  int step = 0;  // steps trained
+  double best_pa_mpjpe = 0;
+  long best_step = -1;
+};
+// Throws Error naming the file when the run has no last.ckpt or its sidecar lacks the state.
+ResumePoint resume_point(const RunDir& run);
 
 class TrainingLoop {
  public:
@@ -58,6 +71,8 @@ class TrainingLoop {
             const std::map<std::string, double>& logged);
   // Saves last.ckpt (with the optimizer state) and summary.json.
   TrainSummary finish(torch::optim::Optimizer& optimizer);
+  // Saves last.ckpt at `step` without finishing the run (it can be resumed from there).
+  void save_resume_point(int step, torch::optim::Optimizer& optimizer);
 
  private:
   const RunDir& run_;
