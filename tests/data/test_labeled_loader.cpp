@@ -227,8 +227,8 @@ TEST(LabeledLoader, SameSeedSameBatchesWhateverTheWorkers) {
 TEST(LabeledLoader, StartingAtABatchContinuesTheSameStream) {
   mt::TempDir tmp;
   const auto ds = d::LabeledDataset::open(
-      mt::write_labeled(tmp.path(), mt::labeled_arrays({}, mt::image_names(5))));
-  const std::vector<int64_t> all = {0, 1, 2, 3, 4};
+      mt::write_labeled(tmp.path(), mt::labeled_arrays({}, mt::image_names(6))));
+  const std::vector<int64_t> all = {0, 1, 2, 3, 4};  // 5 of 6: epochs end inside batches
   d::LabeledLoader from_start(ds, all, 3, 32, {}, 9, 1), resumed(ds, all, 3, 32, {}, 9, 2, 3);
   for (int k = 0; k < 3; ++k) from_start.next();
   for (int k = 0; k < 3; ++k) {
@@ -264,4 +264,22 @@ TEST(Augmentation, DrawsFollowTheSettings) {
   aug.enabled = true;
   aug.flip_prob = 1.5;
   EXPECT_THROW(d::validate(aug), motioncue::Error);
+}
+
+TEST(Augmentation, StrengthScalesSpinsRangesAboutTheIdentity) {
+  const d::Augmentation spin, mild = d::scaled_augmentation(0.5), off = d::scaled_augmentation(0);
+  EXPECT_EQ(d::scaled_augmentation(1).rot_sigma_deg, spin.rot_sigma_deg);
+  EXPECT_DOUBLE_EQ(mild.rot_clip_deg, spin.rot_clip_deg / 2);
+  EXPECT_DOUBLE_EQ(mild.scale_min, 1 - (1 - spin.scale_min) / 2);
+  EXPECT_DOUBLE_EQ(mild.gain_max, 1 + (spin.gain_max - 1) / 2);
+  EXPECT_EQ(mild.flip_prob, spin.flip_prob);
+  d::Rng rng(3);
+  for (int i = 0; i < 200; ++i) {
+    const auto p = d::sample_augmentation(off, rng);
+    EXPECT_EQ(p.rotation_deg, 0.0);
+    EXPECT_EQ(p.scale, 1.0);
+    for (float g : p.gains) EXPECT_EQ(g, 1.0f);
+  }
+  EXPECT_THROW(d::scaled_augmentation(-0.1), motioncue::Error);
+  EXPECT_THROW(d::scaled_augmentation(2.5), motioncue::Error);
 }

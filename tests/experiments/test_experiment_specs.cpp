@@ -5,10 +5,12 @@
 #include <fstream>
 
 #include "../support/temp_dir.h"
+#include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/experiments/demo.h"
 #include "motioncue/experiments/experiment_runner.h"
 #include "motioncue/experiments/experiment_spec.h"
+#include "motioncue/train/defaults.h"
 
 namespace ex = motioncue::experiments;
 
@@ -90,4 +92,32 @@ TEST(ExperimentRunner, AFinishedRunOfAnotherConfigIsAnErrorNotReused) {
     EXPECT_NE(std::string(e.what()).find("config.yaml"), std::string::npos);
   }
   EXPECT_TRUE(std::filesystem::exists(base / "test.json")) << "the finished run is left alone";
+}
+
+TEST(ExperimentRunner, ARunRecordedBeforeASettingExistedIsReusedWithItsDefault) {
+  motioncue::testing::TempDir tmp;
+  ex::ExperimentSpec spec = ex::load_experiment("e1");
+  spec.data = tmp / "data";
+  spec.seeds = {0};
+  spec.labeled_counts = {100};
+  spec.arms.clear();
+  motioncue::Config config(motioncue::train::kTrainDefaults, "train defaults");
+  config.merge_yaml(emit(spec.train_common), "spec");
+  config.set("data=" + spec.data.string());
+  config.set("seed=0");
+  config.set("labeled.count=100");
+  // The run as an older version recorded it: without the augment_strength line.
+  std::string recorded = config.to_yaml();
+  const auto line = recorded.find("  augment_strength:");
+  ASSERT_NE(line, std::string::npos) << recorded;
+  recorded.erase(line, recorded.find('\n', line) - line + 1);
+  const auto base = tmp.path() / "out" / "labeled_100" / "seed_0" / "baseline";
+  std::filesystem::create_directories(base);
+  std::ofstream(base / "config.yaml") << recorded;
+  std::ofstream(base / "test.json") << R"({"overall": {"mpjpe_mm": 2, "pa_mpjpe_mm": 1,
+    "pve_mm": 3, "accel_mm_per_frame2": 4, "frames": 5}, "best_step": 7})";
+  const auto result = ex::run_experiment(spec, tmp.path() / "out");
+  ASSERT_EQ(result.runs.size(), 1u);
+  EXPECT_EQ(result.runs[0].best_step, 7);
+  EXPECT_EQ(result.runs[0].test.pa_mpjpe, 1.0);
 }

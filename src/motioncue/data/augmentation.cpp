@@ -20,6 +20,23 @@ AugmentParams sample_augmentation(const Augmentation& aug, Rng& rng) {
   return p;
 }
 
+Augmentation scaled_augmentation(double strength) {
+  if (!(strength >= 0.0 && strength <= 2.0))
+    throw Error("augmentation strength out of range")
+        .key("augment_strength")
+        .expected("[0, 2] (1 = SPIN's ranges)")
+        .found(std::to_string(strength));
+  Augmentation aug;
+  aug.rot_sigma_deg *= strength;
+  aug.rot_clip_deg *= strength;
+  aug.scale_sigma *= strength;
+  aug.scale_min = 1.0 - (1.0 - aug.scale_min) * strength;
+  aug.scale_max = 1.0 + (aug.scale_max - 1.0) * strength;
+  aug.gain_min = 1.0 - (1.0 - aug.gain_min) * strength;
+  aug.gain_max = 1.0 + (aug.gain_max - 1.0) * strength;
+  return aug;
+}
+
 void validate(const Augmentation& aug) {
   auto prob = [](double v, const char* name) {
     if (!(v >= 0.0 && v <= 1.0))

@@ -19,6 +19,10 @@ struct Augmentation {
   double gain_min = 0.6, gain_max = 1.4;
 };
 
+// SPIN's ranges scaled by `strength` about the identity (rotation, box scale and colour gains;
+// flips unchanged): 1 = SPIN's, 0 = flips only. Throws Error outside [0, 2].
+Augmentation scaled_augmentation(double strength);
+
 // One draw of the augmentation for one sample.
 struct AugmentParams {
   bool flip = false;

@@ -79,10 +79,19 @@ RunRecord evaluate_run(const fs::path& dir, const fs::path& split, const std::st
 
 // True when `dir` holds an evaluated run of exactly `config`. A finished run of another config
 // is an error rather than silently reused or overwritten: two specs may share an output folder
-// (E3's control and flow arms are E1's) only where their runs are the same.
-bool finished_with(const fs::path& dir, const Config& config) {
+// (E3's control and flow arms are E1's) only where their runs are the same. The recorded config
+// is read over today's `defaults`, so a run recorded before a setting existed counts as run with
+// that setting's default (a new setting's default always keeps the old behaviour).
+bool finished_with(const fs::path& dir, const Config& config, const char* defaults) {
   if (!fs::exists(dir / "test.json")) return false;
-  const std::string recorded = read_file_text(dir / "config.yaml");
+  std::string recorded = read_file_text(dir / "config.yaml");
+  try {
+    Config upgraded(defaults, "defaults");
+    upgraded.merge_file(dir / "config.yaml");
+    recorded = upgraded.to_yaml();
+  } catch (const Error&) {
+    // A setting that no longer exists: compare the text as recorded, which names it below.
+  }
   const std::string wanted = config.to_yaml();
   if (recorded == wanted) return true;
   // Name the first line that differs, so the user sees which setting changed.
@@ -141,7 +150,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
         config.set("data=" + spec.data.string());
         config.set(fmt::format("seed={}", seed));
         config.set(fmt::format("labeled.count={}", count));
-        if (!finished_with(base_dir, config)) {
+        if (!finished_with(base_dir, config, train::kTrainDefaults)) {
           if (hooks.on_stage)
             hooks.on_stage(fmt::format("baseline, {} labeled, seed {}", count, seed));
           fs::remove_all(base_dir);
@@ -164,7 +173,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
         config.set(fmt::format("labeled.count={}", count));
         config.set(fmt::format("labeled.seed={}", seed));
         config.set("init=" + (base_dir / "best.ckpt").string());
-        if (!finished_with(dir, config)) {
+        if (!finished_with(dir, config, train::kRefineDefaults)) {
           if (hooks.on_stage)
             hooks.on_stage(fmt::format("{}, {} labeled, seed {}", arm.name, count, seed));
           fs::remove_all(dir);

@@ -18,6 +18,7 @@ train:
   lr: 5.0e-5
   workers: 2
   augment: true
+  augment_strength: 1.0  # SPIN's rotation, scale and colour ranges times this (0 = flips only)
   grad_clip: 10.0      # largest global gradient norm (0 = no clipping)
   lr_schedule: constant  # constant, or cosine (decays towards 0 over the run)
   val_every: 250

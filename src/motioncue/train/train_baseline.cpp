@@ -64,7 +64,8 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   }
   const int last_step =
       control.stop_after > start.step && control.stop_after < steps ? control.stop_after : steps;
-  data::Augmentation augment;
+  data::Augmentation augment =
+      data::scaled_augmentation(config.get<double>("train.augment_strength"));
   augment.enabled = config.get<bool>("train.augment");
   data::LabeledLoader loader(labeled, indices, config.get<int>("train.batch_size"),
                              net_config.resolution, augment, derive_seed(seed, "labeled"),
