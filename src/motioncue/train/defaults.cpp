@@ -9,6 +9,7 @@ body_model: ""         # empty: the built-in open body model
 device: auto           # auto, cpu, cuda
 labeled:
   count: 100           # labeled images (a nested subset); -1 = all
+  fraction: -1.0       # share of the labeled images in (0, 1]; when set it replaces count
 model:
   backbone: compact    # compact, resnet18, resnet34, resnet50
   resolution: 128
@@ -33,6 +34,7 @@ device: auto
 init: ""               # checkpoint of the network to refine
 labeled:
   count: 100           # the anchor's labeled images (use the baseline's count and seed)
+  fraction: -1.0       # share of the labeled images in (0, 1]; when set it replaces count
   seed: -1             # seed of the labeled subset; -1 = the checkpoint's
 refine:
   steps: 500

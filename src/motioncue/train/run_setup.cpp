@@ -2,6 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
@@ -33,6 +36,26 @@ std::filesystem::path data_root(const Config& config) {
   if (!std::filesystem::is_directory(root))
     throw Error("benchmark folder not found").file(root.string()).key("data");
   return root;
+}
+
+std::int64_t labeled_subset_size(const Config& config, std::int64_t available) {
+  const auto fraction = config.get<double>("labeled.fraction");
+  if (fraction != -1.0) {
+    if (!(fraction > 0.0 && fraction <= 1.0))
+      throw Error("labeled fraction out of range")
+          .key("labeled.fraction")
+          .expected("a share in (0, 1], or -1 to use labeled.count")
+          .found(std::to_string(fraction));
+    return std::max<std::int64_t>(1, std::llround(fraction * static_cast<double>(available)));
+  }
+  const auto count = config.get<std::int64_t>("labeled.count");
+  if (count == -1) return available;
+  if (count < 1 || count > available)
+    throw Error("labeled count out of range")
+        .key("labeled.count")
+        .expected("1.." + std::to_string(available) + ", or -1 for all")
+        .found(std::to_string(count));
+  return count;
 }
 
 }  // namespace motioncue::train

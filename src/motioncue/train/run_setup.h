@@ -3,6 +3,7 @@
 
 #include <c10/core/Device.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -21,5 +22,9 @@ c10::Device resolve_device(const std::string& name);
 body::BodyModel load_body_model(const std::string& path, const c10::Device& device);
 // The benchmark root of `config` ("data"), checked to exist.
 std::filesystem::path data_root(const Config& config);
+// How many of `available` labeled images a run uses: labeled.fraction (a share in (0, 1],
+// rounded, at least 1) when set, else labeled.count (-1 = all). Throws Error naming the key for
+// a value out of range.
+std::int64_t labeled_subset_size(const Config& config, std::int64_t available);
 
 }  // namespace motioncue::train

@@ -30,9 +30,8 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   const auto root = data_root(config);
 
   const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");
-  const auto count = config.get<std::int64_t>("labeled.count");
   const std::vector<std::int64_t> indices =
-      labeled.subset(count < 0 ? labeled.size() : count, seed);
+      labeled.subset(labeled_subset_size(config, labeled.size()), seed);
   write_npy(run / "labeled_indices.npy",
             NpyArray::from_i64({static_cast<std::int64_t>(indices.size())}, indices));
   const auto val = data::VideoDataset::open(root / "val");

@@ -40,13 +40,12 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
 
   // The anchor: the same labeled images the baseline was trained on (same count, same seed).
   const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");
-  const auto count = config.get<std::int64_t>("labeled.count");
   const auto subset_seed_cfg = config.get<std::int64_t>("labeled.seed");
   const std::uint64_t subset_seed = subset_seed_cfg >= 0
                                         ? static_cast<std::uint64_t>(subset_seed_cfg)
                                         : loaded.meta.value("seed", static_cast<std::uint64_t>(0));
   const std::vector<std::int64_t> indices =
-      labeled.subset(count < 0 ? labeled.size() : count, subset_seed);
+      labeled.subset(labeled_subset_size(config, labeled.size()), subset_seed);
   write_npy(run / "labeled_indices.npy",
             NpyArray::from_i64({static_cast<std::int64_t>(indices.size())}, indices));
   const auto val = data::VideoDataset::open(root / "val");
