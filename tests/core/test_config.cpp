@@ -4,6 +4,7 @@
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/parse.h"
 #include "motioncue/core/progress.h"
 #include "motioncue/core/seed.h"
 
@@ -121,4 +122,16 @@ TEST(Seed, DerivedSeedsAreStableAndDistinct) {
   EXPECT_NE(mc::derive_seed(1, "augment"), mc::derive_seed(2, "augment"));
   EXPECT_NE(mc::derive_seed(1, "augment"), mc::derive_seed(1, "pairs"));
   EXPECT_NE(mc::derive_seed(1, "worker", 0), mc::derive_seed(1, "worker", 1));
+}
+
+TEST(Parse, WholeStringNumbersOnly) {
+  EXPECT_EQ(motioncue::parse_double("1.5e-3"), 1.5e-3);
+  EXPECT_EQ(motioncue::parse_double("-2"), -2.0);
+  EXPECT_TRUE(motioncue::parse_double("1e-320").has_value());  // underflow is still a number
+  for (const char* bad : {"", " 1", "1 ", "1.5x", "abc", "1e999"})
+    EXPECT_FALSE(motioncue::parse_double(bad).has_value()) << "'" << bad << "'";
+  EXPECT_EQ(motioncue::parse_integer("42"), 42);
+  EXPECT_EQ(motioncue::parse_integer("-7"), -7);
+  for (const char* bad : {"", "4.2", "42 ", "99999999999999999999", "x1"})
+    EXPECT_FALSE(motioncue::parse_integer(bad).has_value()) << "'" << bad << "'";
 }

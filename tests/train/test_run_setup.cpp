@@ -28,9 +28,9 @@ TEST(LabeledSubsetSize, CountAllAndFraction) {
 
 TEST(LabeledSubsetSize, OutOfRangeNamesTheKey) {
   for (const auto& bad : std::vector<std::vector<std::string>>{{"labeled.fraction=0"},
-                                                              {"labeled.fraction=1.5"},
-                                                              {"labeled.count=0"},
-                                                              {"labeled.count=2000"}}) {
+                                                               {"labeled.fraction=1.5"},
+                                                               {"labeled.count=0"},
+                                                               {"labeled.count=2000"}}) {
     try {
       size_for(bad, 1600);
       FAIL() << bad.front() << " was accepted";

@@ -17,6 +17,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/parse.h"
 #include "motioncue/core/progress.h"
 #include "motioncue/data/network_input.h"
 #include "motioncue/data/video_dataset.h"
@@ -207,17 +208,12 @@ std::vector<int> parse_gaps(const std::string& text) {
   std::set<int> seen;
   std::istringstream in(text);
   for (std::string item; std::getline(in, item, ',');) {
-    std::size_t used = 0;
-    int gap = 0;
-    try {
-      gap = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != item.size() || gap < 1)
+    const auto value = parse_integer(item);
+    if (!value || *value < 1 || *value > 1000000)
       throw Error("a frame gap must be a positive integer")
           .key("gaps")
           .found("'" + item + "' in '" + text + "'");
+    const int gap = static_cast<int>(*value);
     if (!seen.insert(gap).second)
       throw Error("a frame gap is listed twice").key("gaps").found(std::to_string(gap));
     gaps.push_back(gap);

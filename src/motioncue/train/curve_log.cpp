@@ -6,6 +6,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/parse.h"
 
 namespace motioncue::train {
 
@@ -20,18 +21,12 @@ std::vector<std::string> split_commas(const std::string& line) {
 }
 
 double parse_cell(const std::string& cell, const std::filesystem::path& file, std::size_t line) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(cell, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != cell.size())
+  const auto v = parse_double(cell);
+  if (!v)
     throw Error("malformed training curve")
         .file(file.string())
         .found("'" + cell + "' on line " + std::to_string(line));
-  return v;
+  return *v;
 }
 
 }  // namespace
