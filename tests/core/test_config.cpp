@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <spdlog/spdlog.h>
+
 #include "../support/temp_dir.h"
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/parse.h"
 #include "motioncue/core/progress.h"
+#include "motioncue/core/run_dir.h"
 #include "motioncue/core/seed.h"
 
 namespace mc = motioncue;
@@ -134,4 +137,22 @@ TEST(Parse, WholeStringNumbersOnly) {
   EXPECT_EQ(motioncue::parse_integer("-7"), -7);
   for (const char* bad : {"", "4.2", "42 ", "99999999999999999999", "x1"})
     EXPECT_FALSE(motioncue::parse_integer(bad).has_value()) << "'" << bad << "'";
+}
+
+TEST(RunDir, ALogFileStopsCollectingWhenItsRunEnds) {
+  mc::testing::TempDir tmp;
+  const mc::Config config("x: 1\n", "test");
+  {
+    const mc::RunDir first(tmp / "first");
+    first.record(config);
+    spdlog::info("a line of the first run");
+  }
+  {
+    const mc::RunDir second(tmp / "second");
+    second.record(config);
+    spdlog::info("a line of the second run");
+  }
+  const std::string first_log = mc::read_file_text(tmp / "first" / "log.txt");
+  EXPECT_NE(first_log.find("first run"), std::string::npos) << first_log;
+  EXPECT_EQ(first_log.find("second run"), std::string::npos) << first_log;
 }

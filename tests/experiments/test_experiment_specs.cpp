@@ -4,13 +4,17 @@
 
 #include <fstream>
 
+#include "../support/small_benchmark.h"
 #include "../support/temp_dir.h"
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
+#include "motioncue/core/run_dir.h"
 #include "motioncue/experiments/demo.h"
 #include "motioncue/experiments/experiment_runner.h"
 #include "motioncue/experiments/experiment_spec.h"
 #include "motioncue/train/defaults.h"
+#include "motioncue/train/trainers.h"
 
 namespace ex = motioncue::experiments;
 
@@ -120,4 +124,37 @@ TEST(ExperimentRunner, ARunRecordedBeforeASettingExistedIsReusedWithItsDefault) 
   ASSERT_EQ(result.runs.size(), 1u);
   EXPECT_EQ(result.runs[0].best_step, 7);
   EXPECT_EQ(result.runs[0].test.pa_mpjpe, 1.0);
+}
+
+TEST(ExperimentRunner, AnInterruptedBaselineContinuesWhereItStopped) {
+  const auto bench = motioncue::testing::make_small_benchmark({});
+  ex::ExperimentSpec spec = ex::load_experiment("e1");
+  spec.data = bench->path();
+  spec.seeds = {0};
+  spec.labeled_counts = {4};
+  spec.arms.clear();
+  spec.train_common = YAML::Load(
+      "model: {resolution: 32}\n"
+      "train: {steps: 8, batch_size: 2, val_every: 4, log_every: 2, workers: 0, lr: 1.0e-3}\n"
+      "device: cpu\n");
+  motioncue::Config config(motioncue::train::kTrainDefaults, "train defaults");
+  config.merge_yaml(emit(spec.train_common), "spec");
+  config.set("data=" + spec.data.string());
+  config.set("seed=0");
+  config.set("labeled.count=4");
+
+  motioncue::testing::TempDir tmp;
+  {  // A run killed after its first validation, as a stopped demo leaves it.
+    const motioncue::RunDir run(tmp / "resumed" / "labeled_4" / "seed_0" / "baseline");
+    run.record(config);
+    motioncue::train::run_training(config, run, {false, 4});
+  }
+  const auto resumed = ex::run_experiment(spec, tmp / "resumed");
+  const auto straight = ex::run_experiment(spec, tmp / "straight");
+  const auto log =
+      motioncue::read_file_text(tmp / "resumed" / "labeled_4" / "seed_0" / "baseline" / "log.txt");
+  EXPECT_NE(log.find("resuming from step 4"), std::string::npos) << log;
+  ASSERT_EQ(resumed.runs.size(), 1u);
+  EXPECT_EQ(resumed.runs[0].test.pa_mpjpe, straight.runs[0].test.pa_mpjpe);
+  EXPECT_EQ(resumed.runs[0].best_step, straight.runs[0].best_step);
 }

@@ -24,9 +24,9 @@ RunDir::RunDir(fs::path dir, ExistingRun existing) : dir_(std::move(dir)) {
 
 void RunDir::record(const Config& config) const {
   write_file_atomic(dir_ / "config.yaml", config.to_yaml());
-  add_log_file(dir_ / "log.txt");
+  log_ = add_log_file(dir_ / "log.txt");
 }
 
-void RunDir::continue_log() const { add_log_file(dir_ / "log.txt", /*append=*/true); }
+void RunDir::continue_log() const { log_ = add_log_file(dir_ / "log.txt", /*append=*/true); }
 
 }  // namespace motioncue

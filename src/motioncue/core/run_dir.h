@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace motioncue {
@@ -20,13 +21,14 @@ class RunDir {
   const std::filesystem::path& path() const { return dir_; }
   std::filesystem::path operator/(const std::string& name) const { return dir_ / name; }
 
-  // Writes config.yaml and starts logging to log.txt.
+  // Writes config.yaml and starts logging to log.txt, until this RunDir (and its copies) goes.
   void record(const Config& config) const;
   // A resumed run: logs to the end of the existing log.txt and leaves config.yaml as recorded.
   void continue_log() const;
 
  private:
   std::filesystem::path dir_;
+  mutable std::shared_ptr<void> log_;  // the log.txt sink, removed with the last copy
 };
 
 }  // namespace motioncue

@@ -23,6 +23,7 @@
 #include "motioncue/train/defaults.h"
 #include "motioncue/train/run_setup.h"
 #include "motioncue/train/trainers.h"
+#include "motioncue/train/training_loop.h"
 
 namespace fs = std::filesystem;
 
@@ -107,6 +108,21 @@ bool finished_with(const fs::path& dir, const Config& config, const char* defaul
       .found(line_a);
 }
 
+// True when `dir` holds an interrupted baseline of exactly `config` with a resume point, which
+// train::run_training can continue instead of starting again.
+bool resumable_with(const fs::path& dir, const Config& config) {
+  if (fs::exists(dir / "summary.json") || !fs::exists(dir / "last.ckpt") ||
+      !fs::exists(dir / "config.yaml"))
+    return false;
+  if (read_file_text(dir / "config.yaml") != config.to_yaml()) return false;
+  try {
+    train::resume_point(RunDir(dir, ExistingRun::kReuse));
+    return true;
+  } catch (const Error&) {
+    return false;  // a checkpoint without resume state: start again
+  }
+}
+
 RunRecord load_record(const fs::path& dir) {
   const auto j = nlohmann::json::parse(read_file_text(dir / "test.json"));
   RunRecord r;
@@ -153,10 +169,17 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
         if (!finished_with(base_dir, config, train::kTrainDefaults)) {
           if (hooks.on_stage)
             hooks.on_stage(fmt::format("baseline, {} labeled, seed {}", count, seed));
-          fs::remove_all(base_dir);
-          RunDir run(base_dir);
-          run.record(config);
-          train::run_training(config, run);
+          if (resumable_with(base_dir, config)) {
+            // An interrupted run (a killed demo or experiment) continues where it stopped.
+            const RunDir run(base_dir, ExistingRun::kReuse);
+            run.continue_log();
+            train::run_training(config, run, {true, 0});
+          } else {
+            fs::remove_all(base_dir);
+            RunDir run(base_dir);
+            run.record(config);
+            train::run_training(config, run);
+          }
           evaluate_run(base_dir, split, device);
         }
       }
