@@ -80,24 +80,28 @@ motioncue::Config resumable_config() {
 TEST(RunTraining, StoppedAndResumedRunEqualsAnUninterruptedOne) {
   TempDir dir;
   const motioncue::Config config = resumable_config();
-  const motioncue::RunDir straight(dir / "straight"), halves(dir / "halves");
+  const motioncue::RunDir straight(dir / "straight");
   straight.record(config);
-  halves.record(config);
   const auto full = motioncue::train::run_training(config, straight);
+  // Stopped after a validation (8), and before the first one (2: no best checkpoint yet).
+  for (const int stop : {8, 2}) {
+    SCOPED_TRACE(stop);
+    const motioncue::RunDir halves(dir / ("stopped_at_" + std::to_string(stop)));
+    halves.record(config);
+    const auto first = motioncue::train::run_training(config, halves, {false, stop});
+    EXPECT_FALSE(first.finished);
+    EXPECT_EQ(first.steps, stop);
+    EXPECT_FALSE(fs::exists(halves / "summary.json"));  // an unfinished run has no summary
+    const auto second = motioncue::train::run_training(config, halves, {true, 0});
+    EXPECT_TRUE(second.finished);
 
-  const auto first = motioncue::train::run_training(config, halves, {false, 8});
-  EXPECT_FALSE(first.finished);
-  EXPECT_EQ(first.steps, 8);
-  EXPECT_FALSE(fs::exists(halves / "summary.json"));  // an unfinished run has no summary
-  const auto second = motioncue::train::run_training(config, halves, {true, 0});
-  EXPECT_TRUE(second.finished);
-
-  expect_same_weights(straight / "last.ckpt", halves / "last.ckpt");
-  expect_same_weights(straight / "best.ckpt", halves / "best.ckpt");
-  EXPECT_EQ(second.best_step, full.best_step);
-  EXPECT_EQ(second.best_val_pa_mpjpe, full.best_val_pa_mpjpe);
-  EXPECT_EQ(motioncue::read_file_text(straight / "curves.csv"),
-            motioncue::read_file_text(halves / "curves.csv"));
+    expect_same_weights(straight / "last.ckpt", halves / "last.ckpt");
+    expect_same_weights(straight / "best.ckpt", halves / "best.ckpt");
+    EXPECT_EQ(second.best_step, full.best_step);
+    EXPECT_EQ(second.best_val_pa_mpjpe, full.best_val_pa_mpjpe);
+    EXPECT_EQ(motioncue::read_file_text(straight / "curves.csv"),
+              motioncue::read_file_text(halves / "curves.csv"));
+  }
 }
 
 TEST(RunTraining, ResumeDropsCurveRowsLoggedAfterTheCheckpoint) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/progress.h"
@@ -42,9 +43,16 @@ ResumePoint resume_point(const RunDir& run) {
         .file(model::checkpoint_sidecar(file).string())
         .key("meta.resume");
   ResumePoint p;
-  p.step = meta["step"].get<int>();
-  p.best_pa_mpjpe = (*state)["best_pa_mpjpe"].get<double>();
-  p.best_step = (*state)["best_step"].get<long>();
+  try {
+    p.step = meta["step"].get<int>();
+    const auto& best = (*state)["best_pa_mpjpe"];
+    p.best_pa_mpjpe = best.is_null() ? std::numeric_limits<double>::infinity() : best.get<double>();
+    p.best_step = (*state)["best_step"].get<long>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("malformed resume state in a checkpoint")
+        .file(model::checkpoint_sidecar(file).string())
+        .found(e.what());
+  }
   return p;
 }
 
@@ -113,7 +121,9 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
 void TrainingLoop::save_resume_point(int step, torch::optim::Optimizer& optimizer) {
   nlohmann::json meta = meta_;
   meta["step"] = step;
-  meta["resume"] = {{"best_pa_mpjpe", selector_.best_pa_mpjpe()},
+  // Before the first validation the best is +inf, which JSON cannot hold: null stands for it.
+  const double best = selector_.best_pa_mpjpe();
+  meta["resume"] = {{"best_pa_mpjpe", std::isfinite(best) ? nlohmann::json(best) : nullptr},
                     {"best_step", selector_.best_step()}};
   model::save_checkpoint(run_ / "last.ckpt", network_, meta, &optimizer);
 }
