@@ -13,7 +13,6 @@
 #include "motioncue/experiments/demo.h"
 #include "motioncue/experiments/experiment_runner.h"
 #include "motioncue/experiments/experiment_spec.h"
-#include "motioncue/train/defaults.h"
 #include "motioncue/train/trainers.h"
 
 namespace ex = motioncue::experiments;
@@ -24,6 +23,15 @@ std::string emit(const YAML::Node& n) {
   YAML::Emitter out;
   out << n;
   return out.c_str();
+}
+
+// E1 narrowed to one labeled count and one seed, over the benchmark at `data`.
+ex::ExperimentSpec one_run_of_e1(const std::filesystem::path& data, std::int64_t count) {
+  ex::ExperimentSpec spec = ex::load_experiment("e1");
+  spec.data = data;
+  spec.seeds = {0};
+  spec.labeled_counts = {count};
+  return spec;
 }
 
 }  // namespace
@@ -80,10 +88,7 @@ TEST(DemoExperiment, FullDemoIsE1AtTheSmallestSizeWithOneSeed) {
 
 TEST(ExperimentRunner, AFinishedRunOfAnotherConfigIsAnErrorNotReused) {
   motioncue::testing::TempDir tmp;
-  ex::ExperimentSpec spec = ex::load_experiment("e1");
-  spec.data = tmp / "data";
-  spec.seeds = {0};
-  spec.labeled_counts = {100};
+  const ex::ExperimentSpec spec = one_run_of_e1(tmp / "data", 100);
   const auto base = tmp.path() / "out" / "labeled_100" / "seed_0" / "baseline";
   std::filesystem::create_directories(base);
   std::ofstream(base / "test.json") << "{}";
@@ -100,16 +105,9 @@ TEST(ExperimentRunner, AFinishedRunOfAnotherConfigIsAnErrorNotReused) {
 
 TEST(ExperimentRunner, ARunRecordedBeforeASettingExistedIsReusedWithItsDefault) {
   motioncue::testing::TempDir tmp;
-  ex::ExperimentSpec spec = ex::load_experiment("e1");
-  spec.data = tmp / "data";
-  spec.seeds = {0};
-  spec.labeled_counts = {100};
+  ex::ExperimentSpec spec = one_run_of_e1(tmp / "data", 100);
   spec.arms.clear();
-  motioncue::Config config(motioncue::train::kTrainDefaults, "train defaults");
-  config.merge_yaml(emit(spec.train_common), "spec");
-  config.set("data=" + spec.data.string());
-  config.set("seed=0");
-  config.set("labeled.count=100");
+  const motioncue::Config config = ex::baseline_config(spec, 100, 0);
   // The run as an older version recorded it: without the augment_strength line.
   std::string recorded = config.to_yaml();
   const auto line = recorded.find("  augment_strength:");
@@ -128,20 +126,13 @@ TEST(ExperimentRunner, ARunRecordedBeforeASettingExistedIsReusedWithItsDefault) 
 
 TEST(ExperimentRunner, AnInterruptedBaselineContinuesWhereItStopped) {
   const auto bench = motioncue::testing::make_small_benchmark({});
-  ex::ExperimentSpec spec = ex::load_experiment("e1");
-  spec.data = bench->path();
-  spec.seeds = {0};
-  spec.labeled_counts = {4};
+  ex::ExperimentSpec spec = one_run_of_e1(bench->path(), 4);
   spec.arms.clear();
   spec.train_common = YAML::Load(
       "model: {resolution: 32}\n"
       "train: {steps: 8, batch_size: 2, val_every: 4, log_every: 2, workers: 0, lr: 1.0e-3}\n"
       "device: cpu\n");
-  motioncue::Config config(motioncue::train::kTrainDefaults, "train defaults");
-  config.merge_yaml(emit(spec.train_common), "spec");
-  config.set("data=" + spec.data.string());
-  config.set("seed=0");
-  config.set("labeled.count=4");
+  const motioncue::Config config = ex::baseline_config(spec, 4, 0);
 
   motioncue::testing::TempDir tmp;
   {  // A run killed after its first validation, as a stopped demo leaves it.

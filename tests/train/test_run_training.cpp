@@ -75,19 +75,25 @@ motioncue::Config resumable_config() {
   return config;
 }
 
+// A run folder with `config` recorded in it, as `motioncue train` leaves it before training.
+motioncue::RunDir recorded_run(const fs::path& dir, const motioncue::Config& config) {
+  motioncue::RunDir run(dir);
+  run.record(config);
+  return run;
+}
+
 }  // namespace
 
 TEST(RunTraining, StoppedAndResumedRunEqualsAnUninterruptedOne) {
   TempDir dir;
   const motioncue::Config config = resumable_config();
-  const motioncue::RunDir straight(dir / "straight");
-  straight.record(config);
+  const motioncue::RunDir straight = recorded_run(dir / "straight", config);
   const auto full = motioncue::train::run_training(config, straight);
   // Stopped after a validation (8), and before the first one (2: no best checkpoint yet).
   for (const int stop : {8, 2}) {
     SCOPED_TRACE(stop);
-    const motioncue::RunDir halves(dir / ("stopped_at_" + std::to_string(stop)));
-    halves.record(config);
+    const motioncue::RunDir halves =
+        recorded_run(dir / ("stopped_at_" + std::to_string(stop)), config);
     const auto first = motioncue::train::run_training(config, halves, {false, stop});
     EXPECT_FALSE(first.finished);
     EXPECT_EQ(first.steps, stop);
@@ -107,9 +113,8 @@ TEST(RunTraining, StoppedAndResumedRunEqualsAnUninterruptedOne) {
 TEST(RunTraining, ResumeDropsCurveRowsLoggedAfterTheCheckpoint) {
   TempDir dir;
   const motioncue::Config config = resumable_config();
-  const motioncue::RunDir straight(dir / "straight"), run(dir / "run");
-  straight.record(config);
-  run.record(config);
+  const motioncue::RunDir straight = recorded_run(dir / "straight", config),
+                          run = recorded_run(dir / "run", config);
   motioncue::train::run_training(config, straight);
   // Stopped at step 4, where the checkpoint is; a run killed later leaves rows after it (here a
   // copy of the last row as step 6), which the resumed run must drop and log again.
@@ -127,8 +132,7 @@ TEST(RunTraining, ResumeDropsCurveRowsLoggedAfterTheCheckpoint) {
 TEST(RunTraining, ResumeRefusesFinishedRunsAndRunsWithoutACheckpoint) {
   TempDir dir;
   const motioncue::Config config = resumable_config();
-  const motioncue::RunDir finished(dir / "finished"), empty(dir / "empty");
-  finished.record(config);
+  const motioncue::RunDir finished = recorded_run(dir / "finished", config), empty(dir / "empty");
   motioncue::train::run_training(config, finished);
   EXPECT_THROW(motioncue::train::run_training(config, finished, {true, 0}), motioncue::Error);
   try {

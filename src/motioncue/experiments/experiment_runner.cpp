@@ -78,21 +78,25 @@ RunRecord evaluate_run(const fs::path& dir, const fs::path& split, const std::st
   return rec;
 }
 
-// True when `dir` holds an evaluated run of exactly `config`. A finished run of another config
-// is an error rather than silently reused or overwritten: two specs may share an output folder
-// (E3's control and flow arms are E1's) only where their runs are the same. The recorded config
-// is read over today's `defaults`, so a run recorded before a setting existed counts as run with
-// that setting's default (a new setting's default always keeps the old behaviour).
-bool finished_with(const fs::path& dir, const Config& config, const char* defaults) {
-  if (!fs::exists(dir / "test.json")) return false;
-  std::string recorded = read_file_text(dir / "config.yaml");
+// The config.yaml recorded in `dir`, read over today's `defaults`: a run recorded before a
+// setting existed counts as run with that setting's default (a new setting's default always keeps
+// the old behaviour). A recorded setting that no longer exists leaves the text as recorded.
+std::string recorded_config(const fs::path& dir, const char* defaults) {
   try {
     Config upgraded(defaults, "defaults");
     upgraded.merge_file(dir / "config.yaml");
-    recorded = upgraded.to_yaml();
+    return upgraded.to_yaml();
   } catch (const Error&) {
-    // A setting that no longer exists: compare the text as recorded, which names it below.
+    return read_file_text(dir / "config.yaml");
   }
+}
+
+// True when `dir` holds an evaluated run of exactly `config`. A finished run of another config
+// is an error rather than silently reused or overwritten: two specs may share an output folder
+// (E3's control and flow arms are E1's) only where their runs are the same.
+bool finished_with(const fs::path& dir, const Config& config, const char* defaults) {
+  if (!fs::exists(dir / "test.json")) return false;
+  const std::string recorded = recorded_config(dir, defaults);
   const std::string wanted = config.to_yaml();
   if (recorded == wanted) return true;
   // Name the first line that differs, so the user sees which setting changed.
@@ -110,13 +114,13 @@ bool finished_with(const fs::path& dir, const Config& config, const char* defaul
 
 // True when `dir` holds an interrupted baseline of exactly `config` with a resume point, which
 // train::run_training can continue instead of starting again.
-bool resumable_with(const fs::path& dir, const Config& config) {
+bool resumable_with(const fs::path& dir, const Config& config, const char* defaults) {
   if (fs::exists(dir / "summary.json") || !fs::exists(dir / "last.ckpt") ||
       !fs::exists(dir / "config.yaml"))
     return false;
-  if (read_file_text(dir / "config.yaml") != config.to_yaml()) return false;
+  if (recorded_config(dir, defaults) != config.to_yaml()) return false;
   try {
-    train::resume_point(RunDir(dir, ExistingRun::kReuse));
+    train::resume_point(dir);
     return true;
   } catch (const Error&) {
     return false;  // a checkpoint without resume state: start again
@@ -149,6 +153,15 @@ double sd(const std::vector<double>& v) {
 
 }  // namespace
 
+Config baseline_config(const ExperimentSpec& spec, std::int64_t count, std::uint64_t seed) {
+  Config config(train::kTrainDefaults, "train defaults");
+  merge_node(config, spec.train_common, "experiment '" + spec.name + "' train");
+  config.set("data=" + spec.data.string());
+  config.set(fmt::format("seed={}", seed));
+  config.set(fmt::format("labeled.count={}", count));
+  return config;
+}
+
 ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
                                 const RunnerHooks& hooks) {
   if (spec.data.empty()) throw Error("the experiment names no benchmark").key("data");
@@ -161,15 +174,11 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
       // The baseline of this (count, seed).
       const fs::path base_dir = group / "baseline";
       {
-        Config config(train::kTrainDefaults, "train defaults");
-        merge_node(config, spec.train_common, "experiment '" + spec.name + "' train");
-        config.set("data=" + spec.data.string());
-        config.set(fmt::format("seed={}", seed));
-        config.set(fmt::format("labeled.count={}", count));
+        const Config config = baseline_config(spec, count, seed);
         if (!finished_with(base_dir, config, train::kTrainDefaults)) {
           if (hooks.on_stage)
             hooks.on_stage(fmt::format("baseline, {} labeled, seed {}", count, seed));
-          if (resumable_with(base_dir, config)) {
+          if (resumable_with(base_dir, config, train::kTrainDefaults)) {
             // An interrupted run (a killed demo or experiment) continues where it stopped.
             const RunDir run(base_dir, ExistingRun::kReuse);
             run.continue_log();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "motioncue/core/config.h"
 #include "motioncue/eval/metrics.h"
 #include "motioncue/experiments/experiment_spec.h"
 
@@ -38,6 +39,9 @@ struct RunnerHooks {
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const std::filesystem::path& out,
                                 const RunnerHooks& hooks = {});
+
+// The train config of the baseline that run_experiment trains for (count, seed).
+Config baseline_config(const ExperimentSpec& spec, std::int64_t count, std::uint64_t seed);
 
 // Aggregates: per labeled count, per arm, mean and sample standard deviation over seeds.
 struct ArmSummary {

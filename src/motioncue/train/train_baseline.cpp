@@ -48,7 +48,7 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   torch::optim::Adam optimizer(network.parameters(), torch::optim::AdamOptions(lr));
   ResumePoint start;
   if (control.resume) {
-    start = resume_point(run);
+    start = resume_point(run.path());
     if (start.step >= steps)
       throw Error("the run has already finished all its steps; nothing to resume")
           .file((run / "last.ckpt").string())
@@ -82,7 +82,8 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   TrainingLoop loop(run, network, selector, meta,
                     {steps, config.get<int>("train.log_every"), config.get<int>("train.val_every"),
                      "train", config.get<double>("train.grad_clip"),
-                     config.get<std::string>("train.lr_schedule"), start.step});
+                     config.get<std::string>("train.lr_schedule"), start.step,
+                     /*resumable=*/true});
   for (int step = start.step + 1; step <= last_step; ++step) {
     const losses::SupervisedTerms terms =
         supervised_forward(network, body, loader.next(), losses::SupervisedWeights{});

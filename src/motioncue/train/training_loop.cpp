@@ -28,8 +28,8 @@ double lr_factor(const std::string& schedule, int step, int steps) {
       .found(schedule);
 }
 
-ResumePoint resume_point(const RunDir& run) {
-  const auto file = run / "last.ckpt";
+ResumePoint resume_point(const std::filesystem::path& run_dir) {
+  const auto file = run_dir / "last.ckpt";
   if (!std::filesystem::exists(file))
     throw Error(
         "nothing to resume: the run has no last.ckpt (it stopped before its first "
@@ -114,11 +114,12 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
   }
   if (step % settings_.val_every == 0 || step == steps) {
     validate(step);
-    if (step < steps) save_resume_point(step, optimizer);
+    if (settings_.resumable && step < steps) save_resume_point(step, optimizer);
   }
 }
 
 void TrainingLoop::save_resume_point(int step, torch::optim::Optimizer& optimizer) {
+  if (step == saved_step_) return;  // a stop right after a validation: already on disk
   nlohmann::json meta = meta_;
   meta["step"] = step;
   // Before the first validation the best is +inf, which JSON cannot hold: null stands for it.
@@ -126,6 +127,7 @@ void TrainingLoop::save_resume_point(int step, torch::optim::Optimizer& optimize
   meta["resume"] = {{"best_pa_mpjpe", std::isfinite(best) ? nlohmann::json(best) : nullptr},
                     {"best_step", selector_.best_step()}};
   model::save_checkpoint(run_ / "last.ckpt", network_, meta, &optimizer);
+  saved_step_ = step;
 }
 
 TrainSummary TrainingLoop::finish(torch::optim::Optimizer& optimizer) {

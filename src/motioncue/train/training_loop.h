@@ -1,14 +1,15 @@
 // The bookkeeping both trainers share around their own loss: the finiteness check, the optimizer
 // step, running means of the logged terms, curves.csv, validation with model selection, the
-// progress bar, and at the end the last checkpoint and summary.json. At every validation,
-// last.ckpt is also written with the optimizer, the RNG and the model selection's state, so an
-// interrupted run can resume exactly from it (resume_point).
+// progress bar, and at the end the last checkpoint and summary.json. For a resumable run, every
+// validation also writes last.ckpt with the optimizer, the RNG and the model selection's state,
+// so an interrupted run can continue exactly from it (resume_point).
 #pragma once
 
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,8 @@ struct LoopSettings {
   std::string lr_schedule = "constant";
   // Steps already trained (a resumed run); the loop continues with first_step + 1.
   int first_step = 0;
+  // Write a resume point at every validation (the baseline; refinements are minutes long).
+  bool resumable = false;
 };
 
 // The learning-rate factor of `schedule` at `step` (1-based) of `steps`; throws on an unknown name.
@@ -55,7 +58,7 @@ struct ResumePoint {
   long best_step = -1;
 };
 // Throws Error naming the file when the run has no last.ckpt or its sidecar lacks the state.
-ResumePoint resume_point(const RunDir& run);
+ResumePoint resume_point(const std::filesystem::path& run_dir);
 
 class TrainingLoop {
  public:
@@ -85,6 +88,7 @@ class TrainingLoop {
   std::map<std::string, double> running_;
   std::vector<double> base_lrs_;
   std::chrono::steady_clock::time_point start_;
+  int saved_step_ = -1;  // the step of the last resume point written
 };
 
 }  // namespace motioncue::train
