@@ -104,16 +104,19 @@ std::vector<std::pair<std::int64_t, std::int64_t>> list_pairs(const VideoDataset
 
 PairLoader::PairLoader(const VideoDataset& dataset, int batch_size, int resolution, int gap,
                        const std::string& flow_estimator, std::filesystem::path flow_cache_dir,
-                       bool color_gains, std::uint64_t seed, int workers, int max_sequences)
+                       bool color_gains, std::uint64_t seed, int workers, int max_sequences,
+                       int flow_resolution)
     : dataset_(dataset),
       batch_size_(batch_size),
       resolution_(resolution),
+      flow_resolution_(flow_resolution > 0 ? flow_resolution : resolution),
       gap_(gap),
       oracle_(flow_estimator == kOracle),
       color_gains_(color_gains),
       keypoints_(dataset.has_detected_keypoints()),
       seed_(seed) {
   check_settings(batch_size, resolution, gap);
+  check_settings(batch_size, flow_resolution_, gap);
   if (workers < 0) throw Error("worker count must be >= 0").found(std::to_string(workers));
   if (max_sequences == 0) throw Error("max_sequences must be positive, or negative for all");
   pairs_ = list_pairs(dataset, gap, max_sequences);
@@ -143,7 +146,7 @@ std::int64_t PairLoader::cache_hits() const { return cache_ ? cache_->hits() : 0
 std::int64_t PairLoader::cache_misses() const { return cache_ ? cache_->misses() : 0; }
 
 PairBatch PairLoader::make_batch(std::int64_t k) {
-  const int n = batch_size_, r = resolution_;
+  const int n = batch_size_, r = resolution_, rf = flow_resolution_;
   std::vector<at::Tensor> im1(n), im2(n), cl1(n), cl2(n), fw(n), bw(n);
   PairBatch b;
   if (keypoints_) {
@@ -167,19 +170,24 @@ PairBatch PairLoader::make_batch(std::int64_t k) {
     }
     im1[i] = to_network_input(crop1, gains1);
     im2[i] = to_network_input(crop2, gains2);
-    cl1[i] = to_rgb_tensor(crop1);
-    cl2[i] = to_rgb_tensor(crop2);
+    if (rf == r) {
+      cl1[i] = to_rgb_tensor(crop1);
+      cl2[i] = to_rgb_tensor(crop2);
+    } else {
+      cl1[i] = to_rgb_tensor(geometry::crop_image(frame1, box, rf));
+      cl2[i] = to_rgb_tensor(geometry::crop_image(frame2, box, rf));
+    }
 
     if (oracle_) {
       const auto& dir = dataset_.sequence_dir(seq);
-      fw[i] = flow_to_tensor(flow::crop_flow(ground_truth_flow(dir, t1, t2), box, r), r);
-      bw[i] = flow_to_tensor(flow::crop_flow(ground_truth_flow(dir, t2, t1), box, r), r);
+      fw[i] = flow_to_tensor(flow::crop_flow(ground_truth_flow(dir, t1, t2), box, rf), rf);
+      bw[i] = flow_to_tensor(flow::crop_flow(ground_truth_flow(dir, t2, t1), box, rf), rf);
     } else {
       const flow::PairFlow pf = flow::compute_pair_flow(
-          frame1, frame2, box, r, *estimator_, cache_.get(), dataset_.frame_path(seq, t1).string(),
+          frame1, frame2, box, rf, *estimator_, cache_.get(), dataset_.frame_path(seq, t1).string(),
           dataset_.frame_path(seq, t2).string());
-      fw[i] = flow_to_tensor(pf.forward, r);
-      bw[i] = flow_to_tensor(pf.backward, r);
+      fw[i] = flow_to_tensor(pf.forward, rf);
+      bw[i] = flow_to_tensor(pf.backward, rf);
     }
 
     if (keypoints_) {

@@ -23,9 +23,10 @@ class OrderedPrefetcher;
 
 struct PairBatch {
   at::Tensor images1, images2;  // (N, 3, R, R) normalised network inputs, with colour gains
-  at::Tensor clean1, clean2;    // (N, 3, R, R) RGB in [0, 1], no gains (texture consistency)
+  // The loss's crops, at the flow resolution Rf (the network's R unless asked otherwise):
+  at::Tensor clean1, clean2;  // (N, 3, Rf, Rf) RGB in [0, 1], no gains (texture consistency)
   at::Tensor flow_fw,
-      flow_bw;  // (N, 2, R, R) crop pixels (x, y): 1 -> 2 and 2 -> 1; NaN = invalid (oracle only)
+      flow_bw;  // (N, 2, Rf, Rf) crop pixels (x, y): 1 -> 2 and 2 -> 1; NaN = invalid (oracle only)
   // (N, 24, 3) normalised crop coordinates + confidence, from keypoints2d_detected; undefined
   // when no sequence has them (a sequence without them gives confidence 0).
   at::Tensor keypoints1, keypoints2;
@@ -41,12 +42,15 @@ std::vector<std::pair<std::int64_t, std::int64_t>> list_pairs(const VideoDataset
 // (pair order and gains are drawn per stream position). Ground-truth flow ("oracle") needs the
 // sequences' flow/ files (chained with flow::compose_flow for gaps > 1) and keeps their NaN
 // (occluded or off-body pixels) for the loss to mask. An empty
-// flow_cache_dir disables the cache. `dataset` must outlive the loader.
+// flow_cache_dir disables the cache. The flow (and the clean crops) can be made at another crop
+// resolution than the network's images (flow_resolution; <= 0: the network's), since flow on
+// a 64 px crop underestimates the motion. `dataset` must outlive the loader.
 class PairLoader {
  public:
   PairLoader(const VideoDataset& dataset, int batch_size, int resolution, int gap,
              const std::string& flow_estimator, std::filesystem::path flow_cache_dir,
-             bool color_gains, std::uint64_t seed, int workers = 2, int max_sequences = -1);
+             bool color_gains, std::uint64_t seed, int workers = 2, int max_sequences = -1,
+             int flow_resolution = -1);
   ~PairLoader();
   PairLoader(const PairLoader&) = delete;
   PairLoader& operator=(const PairLoader&) = delete;
@@ -61,7 +65,7 @@ class PairLoader {
   PairBatch make_batch(std::int64_t k);
 
   const VideoDataset& dataset_;
-  int batch_size_, resolution_, gap_;
+  int batch_size_, resolution_, flow_resolution_, gap_;
   bool oracle_, color_gains_, keypoints_;
   std::uint64_t seed_;
   std::vector<std::pair<std::int64_t, std::int64_t>> pairs_;

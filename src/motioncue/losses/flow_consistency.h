@@ -5,10 +5,20 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <string>
 
 namespace motioncue::losses {
 
+// The authors' form (METHOD.md section 4) or the robust form (docs/ARCHITECTURE.md, "losses"):
+// the robust form keeps pairs whose two predictions disagree grossly out of the term, caps each
+// vertex's error, normalises by the batch's motion instead of each pair's, and measures the
+// error in units of the predicted body size, so that shrinking the body cannot buy a lower loss.
+enum class FlowLossForm { authors, robust };
+// "authors" or "robust"; anything else is an Error naming `key`.
+FlowLossForm parse_flow_loss_form(const std::string& name, const std::string& key);
+
 struct FlowLossOptions {
+  FlowLossForm form = FlowLossForm::authors;
   double threshold_px_at_224 = 50.0;  // drop a pair whose largest visible flow reaches this
   bool threshold = true;
   bool normalize = true;  // divide each pair's error by its squared mean visible flow norm
@@ -17,7 +27,25 @@ struct FlowLossOptions {
   // Lower bound of the normaliser (pixels^2 at any resolution): a pair whose mean flow is below
   // 0.1 px would otherwise be divided by almost zero. Only matters for near-static pairs.
   double normalizer_floor_px2 = 1e-2;
+  // Robust form only. A vertex's squared error is capped at (truncate_px_at_224 * R / 224)^2.
+  double truncate_px_at_224 = 8.0;
+  // A pair whose predicted root orientations differ by more than this (a facing flip between
+  // two nearly identical frames) is left out of the term and counted in pairs_disagreeing.
+  double max_root_turn_deg = 45.0;
+  // Lower bound of the batch normaliser, in pixels at 224 (scaled with R).
+  double batch_floor_px_at_224 = 0.25;
 };
+
+// What the robust form needs beyond the projected points (both optional; undefined tensors
+// disable that part): the pair's predicted camera scales and the angle between its two predicted
+// root orientations.
+struct PairPredictions {
+  at::Tensor scale1, scale2;  // N, the weak-perspective s of each frame, differentiable
+  at::Tensor root_turn_deg;   // N, no gradient
+};
+
+// Angle in degrees of R1^T R2 per item: root1, root2 N x 3 x 3 -> N (no gradient).
+at::Tensor rotation_angle_deg(const at::Tensor& root1, const at::Tensor& root2);
 
 struct FlowLossTerms {
   at::Tensor loss;           // scalar, differentiable: (forward + backward) / 2, or forward
@@ -27,6 +55,7 @@ struct FlowLossTerms {
   // kept in a direction when it has a usable vertex and passes the threshold.
   int64_t pairs_kept = 0;
   int64_t pairs_total = 0;
+  int64_t pairs_disagreeing = 0;  // robust form: pairs left out for a root turn (per direction)
   double mean_visible_fraction = 0.0;  // mean over pairs of (vertices visible in both) / V
 };
 
@@ -41,13 +70,22 @@ struct FlowLossTerms {
 // is the mean of e_b over the kept pairs. The backward direction swaps the roles (F_B = p1 - p2,
 // flow_bw sampled at p2).
 //
+// The robust form differs in four ways: the per-vertex squared error is capped (truncate); pairs
+// with root_turn_deg > max_root_turn_deg are dropped; e_b is divided by s_b^2, s_b = (scale1 +
+// scale2) / 2 (the error in units of the predicted body size: per-frame pose noise enters the
+// mesh flow multiplied by the scale, so an error in pixels could always be lowered by shrinking
+// the body); and instead of each pair's own normaliser the mean of the kept e_b is divided by
+// max(mean over kept pairs of (mean_v m |OF|)^2, (batch_floor_px_at_224 * R / 224)^2), a
+// constant, so near-static pairs do not take most of the weight.
+//
 // Non-finite flow values (an oracle flow marks occluded points NaN) make the vertices whose
 // bilinear neighbourhood touches them unusable, as if not visible. With no usable vertex or every
 // pair dropped the loss is an exact 0 that is still connected to p1 and p2 (zero gradient, never
 // NaN).
 FlowLossTerms flow_consistency_loss(const at::Tensor& p1, const at::Tensor& p2,
                                     const at::Tensor& both_visible, const at::Tensor& flow_fw,
-                                    const at::Tensor& flow_bw, const FlowLossOptions& options = {});
+                                    const at::Tensor& flow_bw, const FlowLossOptions& options = {},
+                                    const PairPredictions& predictions = {});
 
 // The same from the meshes and cameras of the two frames: project_pair at options.resolution
 // (each frame's own camera, visibility rasterised at the flow's resolution, mask = visible in

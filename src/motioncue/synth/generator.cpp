@@ -20,6 +20,7 @@
 #include "motioncue/core/progress.h"
 #include "motioncue/core/seed.h"
 #include "motioncue/synth/contact_sheet.h"
+#include "motioncue/synth/detector_keypoints.h"
 #include "motioncue/synth/pose_sampler.h"
 #include "motioncue/synth/shot_renderer.h"
 #include "motioncue/synth/statistics.h"
@@ -171,6 +172,15 @@ void write_sequence(const SynthSpec& spec, const BodyAssets& assets, const Split
   npz.set("trans", f32({T, 3}, shot.trans));
   npz.set("joints3d", f32({T, 24, 3}, shot.joints3d));
   npz.set("joints2d", f32({T, 24, 3}, shot.joints2d));
+  {
+    // Its own random stream: adding detector keypoints changes nothing else in the benchmark.
+    auto detector_rng = stream(spec, "detector/" + split.name, static_cast<std::uint64_t>(i));
+    std::vector<double> box_side;
+    for (const auto s : shot.scale) box_side.push_back(200.0 * s);
+    npz.set(
+        "keypoints2d_detected",
+        f32({T, 24, 3}, simulate_detector(shot.joints2d, box_side, DetectorNoise{}, detector_rng)));
+  }
   npz.set("focal", f32({T, 2}, shot.focal));
   npz.set("principal", f32({T, 2}, shot.principal));
   write_npz(tmp / "annotations.npz", npz);

@@ -12,6 +12,7 @@
 #include "motioncue/data/labeled_loader.h"
 #include "motioncue/data/pair_sampler.h"
 #include "motioncue/data/video_dataset.h"
+#include "motioncue/losses/flow_consistency.h"
 #include "motioncue/losses/supervised.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
@@ -62,7 +63,25 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
   uo.normalize = config.get<bool>("refine.normalize");
   uo.threshold = config.get<bool>("refine.threshold");
   uo.backward = config.get<bool>("refine.backward");
-  uo.resolution = resolution;
+  const int flow_resolution_cfg = config.get<int>("refine.flow_resolution");
+  if (flow_resolution_cfg < 0 || flow_resolution_cfg > 4096)
+    throw Error("the flow resolution must be 0 (the network's) or a crop size in pixels")
+        .key("refine.flow_resolution")
+        .found(std::to_string(flow_resolution_cfg));
+  const int flow_resolution = flow_resolution_cfg > 0 ? flow_resolution_cfg : resolution;
+  uo.resolution = flow_resolution;
+  uo.flow_loss = config.get<std::string>("refine.flow_loss");
+  losses::parse_flow_loss_form(uo.flow_loss, "refine.flow_loss");  // fail before any work
+  uo.truncate_px_at_224 = config.get<double>("refine.truncate_px");
+  uo.max_root_turn_deg = config.get<double>("refine.max_root_turn_deg");
+  if (!(uo.truncate_px_at_224 > 0))
+    throw Error("must be positive")
+        .key("refine.truncate_px")
+        .found(std::to_string(uo.truncate_px_at_224));
+  if (!(uo.max_root_turn_deg > 0))
+    throw Error("must be positive")
+        .key("refine.max_root_turn_deg")
+        .found(std::to_string(uo.max_root_turn_deg));
 
   data::Augmentation augment;
   augment.enabled = config.get<bool>("refine.augment");
@@ -78,10 +97,15 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
         *unlabeled, config.get<int>("refine.pair_batch"), resolution, config.get<int>("refine.gap"),
         config.get<std::string>("refine.flow"), root / ".flow_cache",
         config.get<bool>("refine.color_gains"), derive_seed(seed, "pairs"), workers,
-        config.get<int>("refine.unlabeled_sequences"));
-    spdlog::info("{} unlabeled pairs from '{}' (flow: {})", pair_loader->num_pairs(),
-                 config.get<std::string>("refine.unlabeled_split"),
-                 config.get<std::string>("refine.flow"));
+        config.get<int>("refine.unlabeled_sequences"), flow_resolution);
+    if (uw.keypoints > 0 && !unlabeled->has_detected_keypoints())
+      throw Error("the 2D keypoint term needs detector keypoints on the unlabeled frames")
+          .file((root / config.get<std::string>("refine.unlabeled_split")).string())
+          .key("refine.w_keypoints")
+          .expected("keypoints2d_detected in the sequences' annotations.npz");
+    spdlog::info("{} unlabeled pairs from '{}' (flow: {} at {} px, loss: {})",
+                 pair_loader->num_pairs(), config.get<std::string>("refine.unlabeled_split"),
+                 config.get<std::string>("refine.flow"), flow_resolution, uo.flow_loss);
   }
 
   // METHOD.md section 5: BatchNorm statistics frozen and dropout off (switchable for ablations).

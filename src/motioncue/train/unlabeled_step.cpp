@@ -36,13 +36,27 @@ UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::
     fo.threshold = options.threshold;
     fo.backward = options.backward;
     fo.resolution = options.resolution;
+    fo.form = losses::parse_flow_loss_form(options.flow_loss, "refine.flow_loss");
+    fo.truncate_px_at_224 = options.truncate_px_at_224;
+    fo.max_root_turn_deg = options.max_root_turn_deg;
+    losses::PairPredictions pp_pred;
+    pp_pred.scale1 = pred.cam.slice(0, 0, n).select(1, 0);
+    pp_pred.scale2 = pred.cam.slice(0, n, 2 * n).select(1, 0);
+    const at::Tensor roots = pred.rotmats.select(1, 0);  // 2N x 3 x 3: the global orientation
+    pp_pred.root_turn_deg =
+        losses::rotation_angle_deg(roots.slice(0, 0, n), roots.slice(0, n, 2 * n));
     const losses::FlowLossTerms f = losses::flow_consistency_loss(
-        p1, p2, both, pairs.flow_fw.to(device), pairs.flow_bw.to(device), fo);
+        p1, p2, both, pairs.flow_fw.to(device), pairs.flow_bw.to(device), fo, pp_pred);
     out.total = out.total + weights.flow * f.loss;
     out.logged["flow"] = f.loss.item<double>();
     out.logged["flow_pairs_kept"] =
         f.pairs_total > 0 ? static_cast<double>(f.pairs_kept) / f.pairs_total : 0.0;
     out.logged["visible_fraction"] = f.mean_visible_fraction;
+    out.logged["flow_pairs_disagreeing"] =
+        f.pairs_total > 0 ? static_cast<double>(f.pairs_disagreeing) / f.pairs_total : 0.0;
+    // Logged whatever the form: how often the two predictions of a pair turn by > 90 degrees.
+    out.logged["pair_root_flips"] =
+        (pp_pred.root_turn_deg > 90.0).to(torch::kFloat64).mean().item<double>();
   }
   if (weights.texture > 0) {
     const losses::TextureLossTerms t = losses::texture_consistency_loss(

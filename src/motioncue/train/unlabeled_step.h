@@ -25,7 +25,12 @@ struct UnlabeledWeights {
 };
 struct UnlabeledOptions {
   bool normalize = true, threshold = true, backward = true;
+  // The loss's crop resolution: the pairs' flow resolution, which may differ from the network's.
   int resolution = 128;
+  // The flow term's form and the robust form's settings (losses::FlowLossOptions).
+  std::string flow_loss = "authors";
+  double truncate_px_at_224 = 8.0;
+  double max_root_turn_deg = 45.0;
 };
 
 struct UnlabeledTerms {
