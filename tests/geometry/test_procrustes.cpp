@@ -75,3 +75,29 @@ TEST(Procrustes, DegenerateAndBadInput) {
   EXPECT_THROW(g::procrustes_align(y, torch::randn({1, 4, 3})), motioncue::Error);
   EXPECT_THROW(g::procrustes_align(torch::randn({5, 3}), torch::randn({5, 3})), motioncue::Error);
 }
+
+TEST(Procrustes, RotationOnlyFitsARotationAboutTheOriginButNoScaleOrShift) {
+  torch::manual_seed(3);
+  const auto x = torch::randn({4, 14, 3}, torch::kFloat64);
+  const auto r = random_rotations(4);
+  const auto y = torch::matmul(x, r.transpose(1, 2));
+  EXPECT_LT(mean_error(g::procrustes_align(x, y, g::kRotationOnly), y), 1e-10);
+  // A scaled copy keeps its scale error, a shifted one its shift: neither is removed.
+  const auto scaled = 1.5 * y;
+  const auto a = g::procrustes_align(x, scaled, g::kRotationOnly);
+  EXPECT_LT(mean_error(a, y), 1e-10);  // the best rotation is still r, at unit scale
+  EXPECT_GT(mean_error(a, scaled), 0.1);
+  const auto shifted = y + torch::tensor({0.0, 0.0, 10.0}, torch::kFloat64);
+  EXPECT_GT(mean_error(g::procrustes_align(x, shifted, g::kRotationOnly), shifted), 1.0);
+  // Never a reflection: a mirror image about the origin is not fitted exactly.
+  auto mirror = torch::eye(3, torch::kFloat64);
+  mirror[0][0] = -1;
+  const auto mirrored = torch::matmul(y, mirror);
+  const auto m = g::procrustes_align(x, mirrored, g::kRotationOnly);
+  const auto map = std::get<0>(torch::linalg_lstsq(x, m));  // m = x * map
+  EXPECT_TRUE((torch::linalg_det(map) > 0).all().item<bool>());
+  EXPECT_GT(mean_error(m, mirrored), 0.1);
+  // Scale alone (no translation) and translation alone (no scale) are the other two variants.
+  EXPECT_LT(mean_error(g::procrustes_align(x, scaled, {true, false}), scaled), 1e-10);
+  EXPECT_LT(mean_error(g::procrustes_align(x, shifted, {false, true}), shifted), 1e-10);
+}

@@ -15,7 +15,8 @@ std::string shape_of(const at::Tensor& t) {
 
 }  // namespace
 
-at::Tensor procrustes_align(const at::Tensor& X, const at::Tensor& Y) {
+at::Tensor procrustes_align(const at::Tensor& X, const at::Tensor& Y,
+                            const ProcrustesOptions& options) {
   if (X.dim() != 3 || X.size(2) != 3)
     throw Error("wrong point set shape").key("X").expected("N x K x 3").found(shape_of(X));
   if (!X.sizes().equals(Y.sizes()))
@@ -26,9 +27,10 @@ at::Tensor procrustes_align(const at::Tensor& X, const at::Tensor& Y) {
   for (const auto& [t, name] : {std::pair{&x, "X"}, std::pair{&y, "Y"}})
     if (!torch::isfinite(*t).all().item<bool>())
       throw Error("point set holds NaN or infinite values (a diverged network?)").key(name);
-  const auto mu_x = x.mean(1, true), mu_y = y.mean(1, true);
+  // Without translation the sets are taken as they are (the rotation is about the origin).
+  const auto mu_x = options.translation ? x.mean(1, true) : torch::zeros({1, 1, 3}, x.options());
+  const auto mu_y = options.translation ? y.mean(1, true) : torch::zeros({1, 1, 3}, x.options());
   const auto x0 = x - mu_x, y0 = y - mu_y;
-  const auto var_x = x0.pow(2).sum({1, 2});  // N
   // M = Y0^T X0 = U S V^T; the best rotation is U diag(1, 1, d) V^T with d = det(U V^T).
   const auto m = torch::matmul(y0.transpose(1, 2), x0);
   const auto [u, s, vh] = torch::linalg_svd(m, /*full_matrices=*/true);
@@ -36,9 +38,12 @@ at::Tensor procrustes_align(const at::Tensor& X, const at::Tensor& Y) {
   auto z = torch::ones({x.size(0), 3}, x.options());
   z.select(1, 2).copy_(torch::where(d == 0, torch::ones_like(d), d));
   const auto r = torch::matmul(u * z.unsqueeze(1), vh);  // N x 3 x 3
+  const auto rotated = torch::matmul(x0, r.transpose(1, 2));
+  if (!options.scale) return (rotated + mu_y).to(X.scalar_type());
   // scale = trace(diag(z) S) / |X0|^2; a set of identical points gets scale 0 (no NaN).
+  const auto var_x = x0.pow(2).sum({1, 2});  // N
   const auto scale = (s * z).sum(1) / var_x.clamp_min(1e-300);
-  const auto aligned = scale.view({-1, 1, 1}) * torch::matmul(x0, r.transpose(1, 2)) + mu_y;
+  const auto aligned = scale.view({-1, 1, 1}) * rotated + mu_y;
   return aligned.to(X.scalar_type());
 }
 
