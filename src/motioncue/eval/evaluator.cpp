@@ -85,6 +85,7 @@ EvalResult evaluate(const Predictor& predict, const body::BodyModel& body,
   const at::Tensor MP = torch::cat(mp), PA = torch::cat(pa);
   const at::Tensor PV = pv.empty() ? at::Tensor() : torch::cat(pv);
   r.overall = summarise(MP, PA, PV, P / 1000.0, G / 1000.0, seq);
+  r.facing = summarize_facing(P / 1000.0, G / 1000.0, seq);
   const at::Tensor per_joint = torch::cat(joints_err).mean(0);
   for (int64_t j = 0; j < per_joint.size(0); ++j)
     r.per_joint_mm.push_back(per_joint[j].item<double>());
@@ -119,6 +120,7 @@ nlohmann::json to_json(const EvalResult& r) {
   for (const auto& [name, s] : r.per_sequence) per_seq[name] = to_json(s);
   j["per_sequence"] = per_seq;
   j["per_joint_mm"] = r.per_joint_mm;
+  j["facing"] = to_json(r.facing);
   return j;
 }
 

@@ -1,6 +1,6 @@
 // Runs a predictor over every frame of a split and scores it with the field's metrics
-// (METHOD.md section 7): overall, per sequence and per joint, plus the raw predictions so anyone
-// can recompute the numbers.
+// (METHOD.md section 7): overall, per sequence and per joint, the facing diagnostics of facing.h
+// for the whole split, plus the raw predictions so anyone can recompute the numbers.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "motioncue/eval/facing.h"
 #include "motioncue/eval/metrics.h"
 
 namespace motioncue::body {
@@ -44,6 +45,7 @@ struct EvalResult {
   MetricSummary overall;
   std::vector<std::pair<std::string, MetricSummary>> per_sequence;
   std::vector<double> per_joint_mm;  // 14, mean over frames after pelvis alignment
+  FacingSummary facing;              // the whole split: facing errors and MPJPE-R (facing.h)
   // With keep_predictions: T x 14 x 3 millimetres (pelvis-centred), and ids per frame.
   at::Tensor pred_joints, gt_joints;
   std::vector<std::int64_t> sequence, frame;

@@ -59,12 +59,24 @@ at::Tensor pa_per_joint_error(const at::Tensor& pred, const at::Tensor& gt) {
   return (geometry::procrustes_align(p, g) - g).norm(2, -1) * kMm;
 }
 
+at::Tensor rot_per_joint_error(const at::Tensor& pred, const at::Tensor& gt) {
+  check_joints(pred, gt);
+  const auto g = pelvis_aligned(gt);
+  return (geometry::procrustes_align(pelvis_aligned(pred), g, geometry::kRotationOnly) - g)
+             .norm(2, -1) *
+         kMm;
+}
+
 at::Tensor mpjpe(const at::Tensor& pred, const at::Tensor& gt) {
   return per_joint_error(pred, gt).mean(1);
 }
 
 at::Tensor pa_mpjpe(const at::Tensor& pred, const at::Tensor& gt) {
   return pa_per_joint_error(pred, gt).mean(1);
+}
+
+at::Tensor mpjpe_rot(const at::Tensor& pred, const at::Tensor& gt) {
+  return rot_per_joint_error(pred, gt).mean(1);
 }
 
 at::Tensor pve(const at::Tensor& pred_vertices, const at::Tensor& gt_vertices,

@@ -23,9 +23,14 @@ at::Tensor per_joint_error(const at::Tensor& pred, const at::Tensor& gt);
 // N x 14 errors (mm) after the similarity Procrustes alignment (scale, rotation without
 // reflection, translation) of each predicted frame onto its ground truth.
 at::Tensor pa_per_joint_error(const at::Tensor& pred, const at::Tensor& gt);
+// N x 14 errors (mm) after pelvis alignment and the best proper rotation of each predicted frame
+// about its pelvis onto its ground truth (Kabsch: no scale, no further translation). Removes a
+// wrong global orientation only, so MPJPE - MPJPE-R is the part of MPJPE due to it.
+at::Tensor rot_per_joint_error(const at::Tensor& pred, const at::Tensor& gt);
 // Per-frame means of the above (N).
 at::Tensor mpjpe(const at::Tensor& pred, const at::Tensor& gt);
 at::Tensor pa_mpjpe(const at::Tensor& pred, const at::Tensor& gt);
+at::Tensor mpjpe_rot(const at::Tensor& pred, const at::Tensor& gt);
 
 // Per-frame mean vertex error (mm, N) after aligning the pelvises given (N x 3 each; pass the
 // hip midpoints of the 14 joints, as MPJPE uses, so both metrics share one alignment).
