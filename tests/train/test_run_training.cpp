@@ -36,6 +36,20 @@ TEST(RunTraining, OverfitsFourImagesWithoutAugmentation) {
   const double end = std::accumulate(loss.end() - 10, loss.end(), 0.0) / 10;
   EXPECT_LT(end, 0.1 * start) << "start " << start << ", mean of the last 10 steps " << end;
 
+  // The validation row carries the facing diagnostics (eval/facing.h) next to val_pa_mpjpe.
+  const double val_mpjpe = motioncue::testing::present(curves.at("val_mpjpe")).at(0);
+  for (const char* column : {"val_mpjpe_rot", "val_facing_away", "val_facing_away_gt",
+                             "val_facing_wrong", "val_facing_flips", "val_facing_turn_deg"}) {
+    ASSERT_TRUE(curves.count(column)) << column;
+    const auto values = motioncue::testing::present(curves.at(column));
+    ASSERT_EQ(values.size(), 1u) << column;
+    if (std::string(column) == "val_mpjpe_rot") {
+      EXPECT_LE(values[0], val_mpjpe * (1 + 1e-5)) << "the identity is a candidate rotation";
+    } else if (std::string(column) != "val_facing_turn_deg") {
+      EXPECT_TRUE(values[0] >= 0 && values[0] <= 1) << column << " " << values[0];
+    }
+  }
+
   EXPECT_EQ(summary.steps, steps);
   EXPECT_EQ(summary.best_step, steps);  // the only validation
   EXPECT_TRUE(fs::exists(summary.best_checkpoint));

@@ -26,7 +26,17 @@ ValidationPoint ModelSelector::validate(model::PoseNetwork& network, long step,
   const eval::EvalResult r =
       eval::evaluate(eval::single_frame_predictor(network), body_, val_, options);
   network.set_train(was_training);
-  ValidationPoint p{r.overall.pa_mpjpe, r.overall.mpjpe, r.overall.pve, r.overall.accel};
+  ValidationPoint p;
+  p.pa_mpjpe = r.overall.pa_mpjpe;
+  p.mpjpe = r.overall.mpjpe;
+  p.pve = r.overall.pve;
+  p.accel = r.overall.accel;
+  p.mpjpe_rot = r.facing.mpjpe_rot;
+  p.facing_away = r.facing.facing_away;
+  p.facing_away_gt = r.facing.facing_away_gt;
+  p.facing_wrong = r.facing.facing_wrong;
+  p.facing_flips = r.facing.facing_flips;
+  p.facing_turn_deg = r.facing.facing_turn_deg;
   if (p.pa_mpjpe < best_) {
     best_ = p.pa_mpjpe;
     best_step_ = step;
@@ -34,8 +44,10 @@ ValidationPoint ModelSelector::validate(model::PoseNetwork& network, long step,
     meta["val"] = {{"pa_mpjpe", p.pa_mpjpe}, {"mpjpe", p.mpjpe}, {"accel", p.accel}};
     model::save_checkpoint(best_path_, network, meta);
   }
-  spdlog::info("step {}: validation PA-MPJPE {:.1f} mm, MPJPE {:.1f} mm (best {:.1f} at step {})",
-               step, p.pa_mpjpe, p.mpjpe, best_, best_step_);
+  spdlog::info(
+      "step {}: validation PA-MPJPE {:.1f} mm, MPJPE {:.1f} mm, MPJPE-R {:.1f} mm, facing wrong "
+      "{:.0f} % (best {:.1f} at step {})",
+      step, p.pa_mpjpe, p.mpjpe, p.mpjpe_rot, 100.0 * p.facing_wrong, best_, best_step_);
   return p;
 }
 

@@ -21,6 +21,10 @@ namespace motioncue::train {
 
 struct ValidationPoint {
   double pa_mpjpe = 0, mpjpe = 0, pve = 0, accel = 0;
+  // The facing diagnostics of eval/facing.h (shares in [0, 1], NaN where not computable): a
+  // collapse of every frame to one facing shows as facing_wrong and mpjpe_rot going up.
+  double mpjpe_rot = 0, facing_away = 0, facing_away_gt = 0, facing_wrong = 0, facing_flips = 0,
+         facing_turn_deg = 0;
 };
 
 class ModelSelector {

@@ -6,6 +6,9 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <string>
+#include <utility>
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/progress.h"
@@ -73,7 +76,15 @@ TrainingLoop::~TrainingLoop() = default;
 
 void TrainingLoop::validate(int step) {
   const ValidationPoint p = selector_.validate(network_, step, meta_);
-  curves_.add(step, {{"val_pa_mpjpe", p.pa_mpjpe}, {"val_mpjpe", p.mpjpe}});
+  std::map<std::string, double> row = {{"val_pa_mpjpe", p.pa_mpjpe}, {"val_mpjpe", p.mpjpe}};
+  // The facing diagnostics; one not computable (e.g. no two frames in a sequence) stays empty.
+  const std::pair<const char*, double> facing[] = {
+      {"val_mpjpe_rot", p.mpjpe_rot},           {"val_facing_away", p.facing_away},
+      {"val_facing_away_gt", p.facing_away_gt}, {"val_facing_wrong", p.facing_wrong},
+      {"val_facing_flips", p.facing_flips},     {"val_facing_turn_deg", p.facing_turn_deg}};
+  for (const auto& [name, value] : facing)
+    if (std::isfinite(value)) row[name] = value;
+  curves_.add(step, row);
   curves_.flush();
 }
 
