@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <fstream>
 
 #include "../support/small_benchmark.h"
@@ -122,6 +123,43 @@ TEST(ExperimentRunner, ARunRecordedBeforeASettingExistedIsReusedWithItsDefault) 
   ASSERT_EQ(result.runs.size(), 1u);
   EXPECT_EQ(result.runs[0].best_step, 7);
   EXPECT_EQ(result.runs[0].test.pa_mpjpe, 1.0);
+  // Its test.json predates the facing diagnostics: unknown, and "-" in the table.
+  EXPECT_TRUE(std::isnan(result.runs[0].facing.facing_wrong));
+  EXPECT_TRUE(std::isnan(result.runs[0].facing.mpjpe_rot));
+  const std::string md = ex::results_markdown(result, "motioncue experiment");
+  EXPECT_NE(md.find("| MPJPE-R | facing wrong |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 2.0 ± 0.0 | - | - | 3.0 |"), std::string::npos) << md;
+}
+
+TEST(ExperimentRunner, ResultsTableShowsMpjpeRAndFacingWrongPerArm) {
+  ex::ExperimentResult result{one_run_of_e1("data", 100), {}};
+  result.spec.seeds = {0, 1};
+  result.spec.arms = {{"control", YAML::Node()}, {"flow", YAML::Node()}};
+  for (const std::uint64_t seed : {0u, 1u})
+    for (const char* arm : {"baseline", "control", "flow"}) {
+      ex::RunRecord r;
+      r.arm = arm, r.labeled = 100, r.seed = seed;
+      r.test.pa_mpjpe = 50, r.test.mpjpe = 80, r.test.pve = 90, r.test.accel = 1;
+      r.facing.mpjpe_rot = 60 + 2.0 * seed;
+      r.facing.facing_wrong = std::string(arm) == "flow" ? 0.5 + 0.1 * seed : 0.1;
+      if (std::string(arm) == "control" && seed == 1)  // recorded before the fields existed
+        r.facing.mpjpe_rot = r.facing.facing_wrong = std::nan("");
+      result.runs.push_back(r);
+    }
+  const auto summaries = ex::summarise(result);
+  ASSERT_EQ(summaries.size(), 3u);
+  EXPECT_DOUBLE_EQ(summaries[2].facing_mean.facing_wrong, 0.55);
+  EXPECT_DOUBLE_EQ(summaries[0].facing_mean.mpjpe_rot, 61.0);
+  const std::string md = ex::results_markdown(result, "motioncue experiment");
+  EXPECT_NE(md.find("| 100 | baseline | 50.0 ± 0.0 | 80.0 ± 0.0 | 61.0 ± 1.4 | 10 % | 90.0 |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| 100 | flow | 50.0 ± 0.0 | 80.0 ± 0.0 | 61.0 ± 1.4 | 55 % |"),
+            std::string::npos)
+      << md;
+  // One seed of the control recorded before the fields existed: its mean is unknown.
+  EXPECT_NE(md.find("| 100 | control | 50.0 ± 0.0 | 80.0 ± 0.0 | - | - |"), std::string::npos)
+      << md;
 }
 
 TEST(ExperimentRunner, AnInterruptedBaselineContinuesWhereItStopped) {

@@ -10,6 +10,7 @@
 #include <opencv2/core/version.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <cmath>
 #include <map>
 #include <sstream>
 
@@ -148,32 +149,49 @@ void write_demo_report(const DemoReportInput& in) {
   nlohmann::json arms_json;
   fs::create_directories(in.out / "predictions");
   for (const auto& s : summaries) {
-    rows.push_back({s.arm, fmt::format("{:.1f}", s.mean.pa_mpjpe),
-                    fmt::format("{:.1f}", s.mean.mpjpe), fmt::format("{:.1f}", s.mean.pve),
-                    fmt::format("{:.2f}", s.mean.accel),
-                    s.arm == "baseline" ? "" : fmt::format("{:+.1f} %", s.change_vs_baseline),
-                    (s.arm == "baseline" || s.arm == "control")
-                        ? ""
-                        : fmt::format("{:+.1f} %", s.change_vs_control)});
+    const auto& f = s.facing_mean;
+    rows.push_back(
+        {s.arm, fmt::format("{:.1f}", s.mean.pa_mpjpe), fmt::format("{:.1f}", s.mean.mpjpe),
+         std::isnan(f.mpjpe_rot) ? "-" : fmt::format("{:.1f}", f.mpjpe_rot),
+         std::isnan(f.facing_wrong) ? "-" : fmt::format("{:.0f} %", 100 * f.facing_wrong),
+         fmt::format("{:.1f}", s.mean.pve), fmt::format("{:.2f}", s.mean.accel),
+         s.arm == "baseline" ? "" : fmt::format("{:+.1f} %", s.change_vs_baseline),
+         (s.arm == "baseline" || s.arm == "control")
+             ? ""
+             : fmt::format("{:+.1f} %", s.change_vs_control)});
     arms_json[s.arm] = {{"pa_mpjpe", s.mean.pa_mpjpe},
                         {"mpjpe", s.mean.mpjpe},
                         {"pve", s.mean.pve},
                         {"accel", s.mean.accel},
+                        {"mpjpe_rot", s.facing_mean.mpjpe_rot},
+                        {"facing_wrong", s.facing_mean.facing_wrong},
+                        {"facing_away", s.facing_mean.facing_away},
+                        {"facing_away_gt", s.facing_mean.facing_away_gt},
                         {"predictions", "predictions/" + s.arm + ".npz"}};
   }
   for (const auto& r : in.result.runs)
     fs::copy_file(r.dir / "test_predictions.npz", in.out / "predictions" / (r.arm + ".npz"),
                   fs::copy_options::overwrite_existing);
-  report.table({"arm", "PA-MPJPE (mm)", "MPJPE (mm)", "PVE (mm)", "accel (mm/f²)", "vs baseline",
-                "vs control"},
+  report.table({"arm", "PA-MPJPE (mm)", "MPJPE (mm)", "MPJPE-R (mm)", "facing wrong", "PVE (mm)",
+                "accel (mm/f²)", "vs baseline", "vs control"},
                rows);
   report.paragraph(
-      "Relative changes are of PA-MPJPE. Predictions per arm (pred_joints, gt_joints "
+      "Relative changes are of PA-MPJPE. MPJPE-R is MPJPE with only the best global rotation "
+      "removed (no scale): a network that turns the body the wrong way round raises MPJPE and "
+      "facing wrong (the share of frames whose predicted facing is more than 90 degrees from the "
+      "truth's) while PA-MPJPE hides it. Predictions per arm (pred_joints, gt_joints "
       "in mm, sequence, frame) are in predictions/<arm>.npz.");
 
   // Curves.
   report.heading("Training curves");
   std::vector<viz::Series> val_series, loss_series;
+  // Facing diagnostics (curves.csv of runs made before they existed lack the columns: no plot).
+  std::vector<viz::Series> rot_series, wrong_series, away_series;
+  viz::Series away_truth;
+  const auto percent = [](std::vector<double> v) {
+    for (double& x : v) x *= 100.0;
+    return v;
+  };
   std::map<std::string, fs::path> dirs;
   for (const auto& r : in.result.runs) dirs[r.arm] = r.dir;
   for (const auto& arm : kArmOrder) {
@@ -181,6 +199,15 @@ void write_demo_report(const DemoReportInput& in) {
     for (auto& [col, xy] : read_curves(dirs[arm] / "curves.csv")) {
       if (col == "val_pa_mpjpe" && arm != "baseline")
         val_series.push_back({arm, xy.first, xy.second});
+      if (col == "val_mpjpe_rot" && arm != "baseline")
+        rot_series.push_back({arm, xy.first, xy.second});
+      if (col == "val_facing_wrong" && arm != "baseline")
+        wrong_series.push_back({arm, xy.first, percent(xy.second)});
+      if (col == "val_facing_away" && arm != "baseline")
+        away_series.push_back({arm, xy.first, percent(xy.second)});
+      // The truth's share is the same for every arm: drawn once, after the arms.
+      if (col == "val_facing_away_gt" && arm != "baseline" && away_truth.x.empty())
+        away_truth = {"truth", xy.first, percent(xy.second)};
       if (col == "loss" && arm == "baseline")
         loss_series.push_back({"baseline loss", xy.first, xy.second});
       if (col == "flow" && (arm == "flow" || arm == "both"))
@@ -197,6 +224,21 @@ void write_demo_report(const DemoReportInput& in) {
   if (!val_series.empty())
     report.image(viz::line_plot(val_series, "Refinement: validation PA-MPJPE", "step", "mm"),
                  "refine_val.png", "Validation PA-MPJPE during refinement (step 0 = the baseline)");
+  if (!wrong_series.empty())
+    report.image(viz::line_plot(wrong_series, "Refinement: validation facing wrong", "step", "%"),
+                 "refine_facing_wrong.png",
+                 "Validation frames whose predicted facing is more than 90 degrees from the "
+                 "truth's, during refinement: a collapse of the frames to one facing shows here");
+  if (!away_truth.x.empty()) away_series.push_back(away_truth);
+  if (!away_series.empty())
+    report.image(
+        viz::line_plot(away_series, "Refinement: validation frames facing away", "step", "%"),
+        "refine_facing_away.png",
+        "Validation frames predicted to face away from the camera, and the truth's share");
+  if (!rot_series.empty())
+    report.image(viz::line_plot(rot_series, "Refinement: validation MPJPE-R", "step", "mm"),
+                 "refine_val_rot.png",
+                 "Validation MPJPE with only the global rotation removed, during refinement");
   for (auto& s : loss_series)
     report.image(viz::line_plot({s}, s.name, "step", "loss"),
                  "curve_" + std::to_string(&s - &loss_series[0]) + ".png", s.name);

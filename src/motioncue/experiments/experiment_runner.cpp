@@ -75,6 +75,7 @@ RunRecord evaluate_run(const fs::path& dir, const fs::path& split, const std::st
   write_file_atomic(dir / "test.json", j.dump(2) + "\n");
   RunRecord rec;
   rec.test = r.overall;
+  rec.facing = r.facing;
   return rec;
 }
 
@@ -131,6 +132,8 @@ RunRecord load_record(const fs::path& dir) {
   const auto j = nlohmann::json::parse(read_file_text(dir / "test.json"));
   RunRecord r;
   r.test = read_summary(j.at("overall"));
+  // A test.json written before the facing diagnostics existed has no "facing": NaN fields.
+  r.facing = eval::facing_from_json(j.contains("facing") ? j["facing"] : nlohmann::json());
   r.val_pa_mpjpe = j.value("val_pa_mpjpe", 0.0);
   r.best_step = j.value("best_step", -1L);
   r.seconds = j.value("seconds", 0.0);
@@ -150,6 +153,9 @@ double sd(const std::vector<double>& v) {
   for (double x : v) s += (x - m) * (x - m);
   return std::sqrt(s / (v.size() - 1));
 }
+
+// A table cell, or "-" where the value is unknown (a run recorded before the field existed).
+std::string cell(double value, const std::string& text) { return std::isnan(value) ? "-" : text; }
 
 }  // namespace
 
@@ -237,11 +243,17 @@ std::vector<ArmSummary> summarise(const ExperimentResult& result) {
       ArmSummary s;
       s.arm = arm, s.labeled = count, s.has_control = has_control;
       std::vector<double> pa, mp, pv, ac, d_base, d_ctrl;
+      std::vector<double> mp_rot, f_away, f_away_gt, f_wrong, f_flips, f_flips_gt, f_turn;
       for (const auto seed : result.spec.seeds) {
         const auto it = by.find({arm, seed});
         if (it == by.end()) continue;
         const auto& t = it->second->test;
         pa.push_back(t.pa_mpjpe), mp.push_back(t.mpjpe), pv.push_back(t.pve), ac.push_back(t.accel);
+        const auto& f = it->second->facing;
+        mp_rot.push_back(f.mpjpe_rot), f_away.push_back(f.facing_away);
+        f_away_gt.push_back(f.facing_away_gt), f_wrong.push_back(f.facing_wrong);
+        f_flips.push_back(f.facing_flips), f_flips_gt.push_back(f.facing_flips_gt);
+        f_turn.push_back(f.facing_turn_deg);
         s.step_per_seed.push_back(it->second->best_step);
         s.mean.frames = t.frames;
         const auto b = by.find({"baseline", seed});
@@ -255,6 +267,17 @@ std::vector<ArmSummary> summarise(const ExperimentResult& result) {
       s.mean.mpjpe = mean(mp), s.sd.mpjpe = sd(mp);
       s.mean.pve = mean(pv), s.sd.pve = sd(pv);
       s.mean.accel = mean(ac), s.sd.accel = sd(ac);
+      // NaN (a run recorded before the facing diagnostics) propagates into mean and sd.
+      const auto mean_sd = [](const std::vector<double>& v, double& m, double& d) {
+        m = mean(v), d = sd(v);
+      };
+      mean_sd(mp_rot, s.facing_mean.mpjpe_rot, s.facing_sd.mpjpe_rot);
+      mean_sd(f_away, s.facing_mean.facing_away, s.facing_sd.facing_away);
+      mean_sd(f_away_gt, s.facing_mean.facing_away_gt, s.facing_sd.facing_away_gt);
+      mean_sd(f_wrong, s.facing_mean.facing_wrong, s.facing_sd.facing_wrong);
+      mean_sd(f_flips, s.facing_mean.facing_flips, s.facing_sd.facing_flips);
+      mean_sd(f_flips_gt, s.facing_mean.facing_flips_gt, s.facing_sd.facing_flips_gt);
+      mean_sd(f_turn, s.facing_mean.facing_turn_deg, s.facing_sd.facing_turn_deg);
       s.change_vs_baseline = mean(d_base);
       s.change_vs_control = mean(d_ctrl);
       s.vs_control_per_seed = d_ctrl;
@@ -271,12 +294,15 @@ std::string results_markdown(const ExperimentResult& result, const std::string& 
       "Seeds: {}; test split: {}; numbers in mm (accel in mm/frame^2), mean ± sd "
       "over seeds; changes are per-seed paired relative PA-MPJPE changes; @N is the step that "
       "model selection on the validation split chose (@0 for an arm: no step beat its start, so "
-      "the arm is its baseline).\n\n",
+      "the arm is its baseline). MPJPE-R: MPJPE with only the best global rotation removed "
+      "(about the pelvis, no scale); facing wrong: share of test frames whose predicted facing "
+      "direction is more than 90 degrees from the truth's (\"-\": a run recorded before these "
+      "existed).\n\n",
       fmt::join(result.spec.seeds, ", "), result.spec.eval_split);
   md +=
-      "| labeled | arm | PA-MPJPE | MPJPE | PVE | accel | vs baseline | vs control | PA-MPJPE per "
-      "seed | vs control per seed |\n";
-  md += "|---:|---|---:|---:|---:|---:|---:|---:|---|---|\n";
+      "| labeled | arm | PA-MPJPE | MPJPE | MPJPE-R | facing wrong | PVE | accel | vs baseline | "
+      "vs control | PA-MPJPE per seed | vs control per seed |\n";
+  md += "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n";
   for (const auto& s : summarise(result)) {
     std::vector<std::string> per;
     for (size_t i = 0; i < s.pa_per_seed.size(); ++i)
@@ -284,9 +310,13 @@ std::string results_markdown(const ExperimentResult& result, const std::string& 
     std::vector<std::string> per_control;
     if (s.arm != "baseline" && s.arm != "control")
       for (double v : s.vs_control_per_seed) per_control.push_back(fmt::format("{:+.1f} %", v));
+    const auto& f = s.facing_mean;
     md += fmt::format(
-        "| {} | {} | {:.1f} ± {:.1f} | {:.1f} ± {:.1f} | {:.1f} | {:.2f} | {} | {} | {} | {} |\n",
-        s.labeled, s.arm, s.mean.pa_mpjpe, s.sd.pa_mpjpe, s.mean.mpjpe, s.sd.mpjpe, s.mean.pve,
+        "| {} | {} | {:.1f} ± {:.1f} | {:.1f} ± {:.1f} | {} | {} | {:.1f} | {:.2f} | {} | {} | {} "
+        "| {} |\n",
+        s.labeled, s.arm, s.mean.pa_mpjpe, s.sd.pa_mpjpe, s.mean.mpjpe, s.sd.mpjpe,
+        cell(f.mpjpe_rot, fmt::format("{:.1f} ± {:.1f}", f.mpjpe_rot, s.facing_sd.mpjpe_rot)),
+        cell(f.facing_wrong, fmt::format("{:.0f} %", 100.0 * f.facing_wrong)), s.mean.pve,
         s.mean.accel, s.arm == "baseline" ? "" : fmt::format("{:+.1f} %", s.change_vs_baseline),
         (!s.has_control || s.arm == "baseline" || s.arm == "control")
             ? ""
@@ -309,6 +339,7 @@ void write_results(const ExperimentResult& result, const fs::path& out,
                          {"mpjpe", r.test.mpjpe},
                          {"pve", r.test.pve},
                          {"accel", r.test.accel},
+                         {"facing", eval::to_json(r.facing)},
                          {"val_pa_mpjpe", r.val_pa_mpjpe},
                          {"best_step", r.best_step},
                          {"seconds", r.seconds},

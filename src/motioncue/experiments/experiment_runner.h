@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "motioncue/core/config.h"
+#include "motioncue/eval/facing.h"
 #include "motioncue/eval/metrics.h"
 #include "motioncue/experiments/experiment_spec.h"
 
@@ -21,6 +22,7 @@ struct RunRecord {
   std::int64_t labeled = 0;
   std::uint64_t seed = 0;
   eval::MetricSummary test;
+  eval::FacingSummary facing;  // test split; NaN fields for a run recorded before they existed
   double val_pa_mpjpe = 0;
   long best_step = -1;
   double seconds = 0;
@@ -49,6 +51,7 @@ struct ArmSummary {
   std::int64_t labeled = 0;
   int seeds = 0;
   eval::MetricSummary mean, sd;
+  eval::FacingSummary facing_mean, facing_sd;  // NaN where a seed's run lacks the field
   std::vector<double> pa_per_seed;
   std::vector<long> step_per_seed;  // the step model selection chose (0: the refinement's start)
   std::vector<double> vs_control_per_seed;  // %, per seed, where the seed has a control run
