@@ -112,7 +112,8 @@ cv::Mat line_plot(const std::vector<Series>& series, const std::string& title,
       y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
     }
   if (!std::isfinite(x0)) x0 = 0, x1 = 1, y0 = 0, y1 = 1;
-  const double pad = (y1 - y0) * 0.05 + 1e-9;
+  // Flat data (e.g. a share that stays 0) gets a readable range around it, not +-1e-9.
+  const double pad = y1 > y0 ? (y1 - y0) * 0.05 : std::max(1.0, 0.05 * std::fabs(y0));
   const Frame f = draw_axes(img, x0, x1, y0 - pad, y1 + pad, title, x_label, y_label, true);
   std::vector<std::string> names;
   for (std::size_t k = 0; k < series.size(); ++k) {
