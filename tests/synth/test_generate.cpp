@@ -108,6 +108,7 @@ TEST_F(Tiny, WritesTheBenchmarkLayoutOfFormatsMd) {
                                                         {"trans", {T, 3}},
                                                         {"joints3d", {T, 24, 3}},
                                                         {"joints2d", {T, 24, 3}},
+                                                        {"keypoints2d_detected", {T, 24, 3}},
                                                         {"focal", {T, 2}},
                                                         {"principal", {T, 2}}})
     a.at(key, dims);
