@@ -170,8 +170,8 @@ TEST_P(BothForms, TrueMeshesFitTheExactFlowAndConventionErrorsDoNot) {
 
 INSTANTIATE_TEST_SUITE_P(Forms, BothForms,
                          ::testing::Values(FlowLossForm::authors, FlowLossForm::robust),
-                         [](const auto& info) {
-                           return info.param == FlowLossForm::authors ? "authors" : "robust";
+                         [](const ::testing::TestParamInfo<FlowLossForm>& p) {
+                           return p.param == FlowLossForm::authors ? "authors" : "robust";
                          });
 
 // Predictions = the truth with independent per-frame pose noise (every joint and the root, sd
