@@ -70,8 +70,8 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
         .found(std::to_string(flow_resolution_cfg));
   const int flow_resolution = flow_resolution_cfg > 0 ? flow_resolution_cfg : resolution;
   uo.resolution = flow_resolution;
-  uo.flow_loss = config.get<std::string>("refine.flow_loss");
-  losses::parse_flow_loss_form(uo.flow_loss, "refine.flow_loss");  // fail before any work
+  const std::string flow_loss = config.get<std::string>("refine.flow_loss");
+  uo.flow_loss = losses::parse_flow_loss_form(flow_loss, "refine.flow_loss");
   uo.truncate_px_at_224 = config.get<double>("refine.truncate_px");
   uo.max_root_turn_deg = config.get<double>("refine.max_root_turn_deg");
   if (!(uo.truncate_px_at_224 > 0))
@@ -105,7 +105,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
           .expected("keypoints2d_detected in the sequences' annotations.npz");
     spdlog::info("{} unlabeled pairs from '{}' (flow: {} at {} px, loss: {})",
                  pair_loader->num_pairs(), config.get<std::string>("refine.unlabeled_split"),
-                 config.get<std::string>("refine.flow"), flow_resolution, uo.flow_loss);
+                 config.get<std::string>("refine.flow"), flow_resolution, flow_loss);
   }
 
   // METHOD.md section 5: BatchNorm statistics frozen and dropout off (switchable for ablations).

@@ -36,7 +36,7 @@ UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::
     fo.threshold = options.threshold;
     fo.backward = options.backward;
     fo.resolution = options.resolution;
-    fo.form = losses::parse_flow_loss_form(options.flow_loss, "refine.flow_loss");
+    fo.form = options.flow_loss;
     fo.truncate_px_at_224 = options.truncate_px_at_224;
     fo.max_root_turn_deg = options.max_root_turn_deg;
     losses::PairPredictions pp_pred;

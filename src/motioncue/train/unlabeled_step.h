@@ -8,6 +8,8 @@
 #include <map>
 #include <string>
 
+#include "motioncue/losses/flow_consistency.h"
+
 namespace motioncue::body {
 class BodyModel;
 }
@@ -28,7 +30,7 @@ struct UnlabeledOptions {
   // The loss's crop resolution: the pairs' flow resolution, which may differ from the network's.
   int resolution = 128;
   // The flow term's form and the robust form's settings (losses::FlowLossOptions).
-  std::string flow_loss = "authors";
+  losses::FlowLossForm flow_loss = losses::FlowLossForm::authors;
   double truncate_px_at_224 = 8.0;
   double max_root_turn_deg = 45.0;
 };
