@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <string>
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/log.h"
@@ -38,6 +39,26 @@ int main(int argc, char** argv) {
   std::sort(verbs.begin(), verbs.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });
   for (const auto& verb : verbs) verb.setup(*app.add_subcommand(verb.name, verb.help));
+
+  // CLI11 reports an unknown verb as "A subcommand is required"; name it and list the verbs.
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--log-level") {
+      ++i;
+      continue;
+    }
+    if (!arg.empty() && arg[0] == '-') continue;
+    const bool known =
+        std::any_of(verbs.begin(), verbs.end(), [&](const auto& verb) { return verb.name == arg; });
+    if (!known) {
+      std::string names;
+      for (const auto& verb : verbs) names += (names.empty() ? "" : ", ") + verb.name;
+      std::cerr << "motioncue: error: unknown verb '" << arg << "' (the verbs: " << names
+                << "; motioncue --help describes them)\n";
+      return 2;
+    }
+    break;
+  }
 
   try {
     app.parse_complete_callback([&] {

@@ -11,7 +11,8 @@
 
 namespace motioncue {
 class Config;
-}
+class RunDir;
+}  // namespace motioncue
 
 namespace motioncue::cli {
 
@@ -35,5 +36,11 @@ void add_config_options(CLI::App& app, ConfigOptions& options);
 // Defaults, then the file, then the overrides, in that order.
 Config resolve_config(const std::string& defaults_yaml, const std::string& verb,
                       const ConfigOptions& options);
+
+// Makes the run folder `out` (refused when it exists and is not empty), records `config` in it
+// and runs `work`. When `work` fails before the run has written a checkpoint, the folder is
+// removed again, so that nothing half-made is left and a retry with the same --out starts clean.
+void run_in_new_folder(const std::string& out, const Config& config,
+                       const std::function<void(const RunDir&)>& work);
 
 }  // namespace motioncue::cli

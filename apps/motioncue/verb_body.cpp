@@ -3,6 +3,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -200,6 +201,16 @@ void setup(CLI::App& app) {
                      "a body to show, e.g. \"left_elbow=0,-90,0;betas=2\" (repeatable)");
   render->add_option("--out", *out_r, "output .png")->required();
   render->callback([=] {
+    for (const double yaw : *yaws_r)
+      if (!std::isfinite(yaw))
+        throw motioncue::Error("view angles must be finite numbers of degrees")
+            .key("--views")
+            .found(std::to_string(yaw));
+    if (*size_r < 16 || *size_r > 8192)
+      throw motioncue::Error("view size out of range")
+          .key("--size")
+          .expected("16..8192 pixels")
+          .found(std::to_string(*size_r));
     const auto model = model_from(*model_r);
     std::vector<torch::Tensor> meshes;
     if (!bodies_r->empty()) {

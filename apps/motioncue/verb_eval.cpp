@@ -1,7 +1,10 @@
 // motioncue eval: score a checkpoint on a split with MPJPE, PA-MPJPE, PVE and acceleration error.
+#include <filesystem>
 #include <iostream>
+#include <string>
 
 #include "motioncue/body/body_model.h"
+#include "motioncue/core/error.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/eval/evaluator.h"
 #include "motioncue/eval/table.h"
@@ -32,13 +35,32 @@ motioncue::cli::VerbRegistration reg(
       app.add_option("--batch-size", o->batch_size, "frames per batch");
       app.callback([o] {
         namespace mc = motioncue;
+        namespace fs = std::filesystem;
+        // Both outputs are checked before minutes of evaluation, so a bad path writes neither.
+        for (const auto* out : {&o->out, &o->predictions}) {
+          const auto parent = fs::path(*out).parent_path();
+          if (!out->empty() && !parent.empty() && !fs::is_directory(parent))
+            throw mc::Error("output folder does not exist").file(parent.string());
+        }
+        fs::path split = o->data;
+        if (fs::is_directory(split / o->split)) {
+          split /= o->split;
+        } else if (fs::exists(split / "benchmark.json")) {
+          std::string splits;
+          for (const auto& entry : fs::directory_iterator(split))
+            if (entry.is_directory() && entry.path().filename() != "labeled")
+              splits += (splits.empty() ? "" : ", ") + entry.path().filename().string();
+          throw mc::Error("the benchmark has no such split")
+              .file(split.string())
+              .key("--split")
+              .expected(splits.empty() ? "a split folder" : splits)
+              .found(o->split);
+        }
         const auto device = mc::train::resolve_device(o->device);
         const auto body = mc::train::load_body_model(o->body_model, device);
         auto loaded = mc::model::load_checkpoint(o->checkpoint, body.hash());
         loaded.network->to(device);
         loaded.network->set_train(false);
-        std::filesystem::path split = o->data;
-        if (std::filesystem::is_directory(split / o->split)) split /= o->split;
         const auto dataset = mc::data::VideoDataset::open(split);
         mc::eval::EvalOptions eo;
         eo.resolution = loaded.network->config().resolution;

@@ -8,6 +8,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/experiments/experiment_runner.h"
+#include "motioncue/experiments/experiment_spec.h"
 #include "verb.h"
 
 namespace {
@@ -45,9 +46,10 @@ motioncue::cli::VerbRegistration reg(
     "experiment", "Run an experiment spec (configs/experiments/*.yaml) and aggregate its results",
     [](CLI::App& app) {
       auto o = std::make_shared<ExperimentOptions>();
-      app.add_option("--spec", o->spec,
-                     "experiment YAML, or a built-in one: e1, e1_motion, e3_ablations, "
-                     "e4_unlabeled, e6_backbones")
+      std::string builtins;
+      for (const auto& [name, text] : motioncue::experiments::builtin_experiment_table())
+        builtins += (builtins.empty() ? "" : ", ") + name;
+      app.add_option("--spec", o->spec, "experiment YAML, or a built-in one: " + builtins)
           ->required();
       app.add_option("--out", o->out, "output folder (re-running resumes it)")->required();
       app.add_option("--data", o->data, "benchmark root (overrides the spec's data)");

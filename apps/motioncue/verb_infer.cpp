@@ -17,7 +17,9 @@ motioncue::cli::VerbRegistration reg(
       app.add_option("--checkpoint", o->checkpoint, "trained network checkpoint")->required();
       app.add_option("--out", o->out, "output folder (must not exist or be empty)")->required();
       app.add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
-      app.add_option("--boxes", o->boxes, "person boxes: hog, full or a JSON box file");
+      app.add_option(
+          "--boxes", o->boxes,
+          "person boxes: detector (MoveNet multipose, default), hog, full or a JSON box file");
       app.add_option("--batch-size", o->batch_size, "crops per network call");
       app.add_option("--hog-max-side", o->hog_max_side,
                      "downscale frames to this longer side for the HOG detector");

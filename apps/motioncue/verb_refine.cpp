@@ -4,6 +4,7 @@
 #include "motioncue/core/config.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/train/defaults.h"
+#include "motioncue/train/settings_check.h"
 #include "motioncue/train/trainers.h"
 #include "verb.h"
 
@@ -29,9 +30,11 @@ motioncue::cli::VerbRegistration reg(
         if (!opts->data.empty()) config.set("data=" + opts->data);
         if (!opts->init.empty()) config.set("init=" + opts->init);
         if (opts->seed >= 0) config.set("seed=" + std::to_string(opts->seed));
-        motioncue::RunDir run(opts->out);
-        run.record(config);
-        const auto s = motioncue::train::run_refinement(config, run);
+        motioncue::train::check_refinement_settings(config);
+        motioncue::train::TrainSummary s;
+        motioncue::cli::run_in_new_folder(opts->out, config, [&](const motioncue::RunDir& run) {
+          s = motioncue::train::run_refinement(config, run);
+        });
         std::cout << "best validation PA-MPJPE " << s.best_val_pa_mpjpe << " mm at step "
                   << s.best_step << "; checkpoint " << s.best_checkpoint.string() << "\n";
       });

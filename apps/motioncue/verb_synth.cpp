@@ -22,8 +22,11 @@ motioncue::cli::VerbRegistration reg(
     "synth", "Generate the synthetic video benchmark (labeled images, videos, exact ground truth)",
     [](CLI::App& app) {
       auto args = std::make_shared<SynthArgs>();
+      std::string builtins;
+      for (const auto& name : motioncue::synth::builtin_spec_names())
+        builtins += (builtins.empty() ? "" : ", ") + name;
       app.add_option("--spec", args->spec,
-                     "a built-in spec (tiny, cpu, cpu_motion) or a YAML spec file (configs/synth/)")
+                     "a built-in spec (" + builtins + ") or a YAML spec file (configs/synth/)")
           ->capture_default_str();
       app.add_option("--out", args->out, "output folder (resumed when it holds the same spec)")
           ->required();

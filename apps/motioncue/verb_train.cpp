@@ -6,6 +6,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/train/defaults.h"
+#include "motioncue/train/settings_check.h"
 #include "motioncue/train/trainers.h"
 #include "verb.h"
 
@@ -23,9 +24,12 @@ motioncue::train::TrainSummary start_run(const TrainOptions& opts) {
       motioncue::cli::resolve_config(motioncue::train::kTrainDefaults, "train", opts.config);
   if (!opts.data.empty()) config.set("data=" + opts.data);
   if (opts.seed >= 0) config.set("seed=" + std::to_string(opts.seed));
-  motioncue::RunDir run(opts.out);
-  run.record(config);
-  return motioncue::train::run_training(config, run, {false, opts.stop_after});
+  motioncue::train::check_training_settings(config);
+  motioncue::train::TrainSummary summary;
+  motioncue::cli::run_in_new_folder(opts.out, config, [&](const motioncue::RunDir& run) {
+    summary = motioncue::train::run_training(config, run, {false, opts.stop_after});
+  });
+  return summary;
 }
 
 motioncue::train::TrainSummary resume_run(const TrainOptions& opts) {

@@ -71,3 +71,14 @@ TEST(BodyCli, BadParametersGiveOneClearLine) {
   EXPECT_FALSE(std::filesystem::exists(dir / "o.npz"));
   unsetenv("MOTIONCUE_CACHE");
 }
+
+// A NaN view angle used to give a blank PNG and exit 0.
+TEST(BodyCli, RenderRefusesNonFiniteViewsAndAbsurdSizes) {
+  t::TempDir dir;
+  for (const std::string args : {"--views nan", "--views 0,inf", "--size 0", "--size 100000"}) {
+    const auto r = t::run_cli("body render " + args + " --out " + (dir / "v.png").string());
+    EXPECT_NE(r.exit_code, 0) << args << ": " << r.output;
+    EXPECT_NE(r.output.find(args.substr(0, args.find(' '))), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "v.png")) << args;
+  }
+}

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <torch/torch.h>
 
 #include "../support/temp_dir.h"
@@ -104,6 +106,19 @@ TEST(VideoDataset, GapInFrameNumbersNamesTheMissingFrame) {
   std::filesystem::remove(tmp / "s" / "frames" / "000001.png");
   const std::string msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
   EXPECT_TRUE(contains(msg, "000001.png")) << msg;
+}
+
+// A NaN box centre used to crop nothing and the flow verb cached all-zero flows for it.
+TEST(VideoDataset, ANonFiniteBoxCentreNamesTheFrame) {
+  mt::TempDir tmp;
+  mt::write_sequence(tmp / "s", {});
+  auto npz = motioncue::read_npz(tmp / "s" / "annotations.npz");
+  auto center = npz.at("center").to_f32();
+  center[2 * 2] = NAN;
+  npz.set("center", motioncue::NpyArray::from_f32({4, 2}, center));
+  motioncue::write_npz(tmp / "s" / "annotations.npz", npz);
+  const std::string msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, "center") && contains(msg, "frame 2")) << msg;
 }
 
 TEST(VideoDataset, WrongShapeOfAnOptionalKeyNamesIt) {

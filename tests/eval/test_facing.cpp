@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "../support/constant_network.h"
 #include "../support/small_benchmark.h"
 #include "../support/temp_dir.h"
 #include "motioncue/body/body_model.h"
@@ -235,15 +236,8 @@ TEST(FacingOnSyntheticVideo, TheTruthsFacingAgreesWithItsGlobalOrientation) {
 
 TEST(FacingOnSyntheticVideo, TheEvaluatorReportsItForTheSplit) {
   const auto dataset = motioncue::data::VideoDataset::open(benchmark() / "test");
-  motioncue::model::NetworkConfig config;
-  config.resolution = 32;
-  const motioncue::model::PoseNetwork network(config,
-                                              motioncue::model::InitialState::upright_default());
-  {
-    // All weights zero: every frame gets the initial state, one facing for the whole split.
-    torch::NoGradGuard no_grad;
-    for (auto& p : network.parameters()) p.zero_();
-  }
+  // Every frame gets the initial state, one facing for the whole split.
+  const auto network = motioncue::testing::constant_network(32);
   ev::EvalOptions options;
   options.resolution = 32;
   options.batch_size = 5;  // batches that cut across sequences

@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 
+#include "../support/constant_network.h"
 #include "../support/small_benchmark.h"
 #include "../support/temp_dir.h"
 #include "motioncue/body/body_model.h"
@@ -185,16 +186,9 @@ const std::filesystem::path& benchmark() {
 
 TEST(MotionStudyDriver, OracleFlowOnSyntheticVideo) {
   const auto dataset = motioncue::data::VideoDataset::open(benchmark() / "test");
-  motioncue::model::NetworkConfig config;
-  config.resolution = 32;
-  const motioncue::model::PoseNetwork network(config,
-                                              motioncue::model::InitialState::upright_default());
-  {
-    // All weights zero: every crop gets the initial state, so the predicted motion is exactly 0
-    // and the network's error is exactly the ground-truth motion.
-    torch::NoGradGuard no_grad;
-    for (auto& p : network.parameters()) p.zero_();
-  }
+  // Every crop gets the initial state, so the predicted motion is exactly 0
+  // and the network's error is exactly the ground-truth motion.
+  const auto network = motioncue::testing::constant_network(32);
   ev::MotionStudyOptions options;
   options.estimator = "oracle";
   options.gaps = {1, 3, 7};
@@ -208,7 +202,9 @@ TEST(MotionStudyDriver, OracleFlowOnSyntheticVideo) {
     EXPECT_EQ(g.samples + g.not_visible + g.outside + g.no_flow, g.pairs * 14);
     EXPECT_TRUE(g.skipped.empty());
     EXPECT_GT(g.gt_motion_px, 0.0);
-    EXPECT_NEAR(g.network_error_px, g.gt_motion_px, 1e-9);
+    // Both are float32 projections averaged in double: equal up to float32 rounding, which
+    // differs across CPUs and BLAS builds (a 1e-9 bound failed on a fresh machine at 1.03e-8).
+    EXPECT_NEAR(g.network_error_px, g.gt_motion_px, 1e-5 * g.gt_motion_px);
     // The exact flow, sampled where the joint projects, is the motion of the surface seen there
     // (over the joint, or another part in front of it): finite, but not the joint's motion.
     EXPECT_TRUE(std::isfinite(g.flow_error_px));

@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "../support/small_benchmark.h"
 #include "../support/temp_dir.h"
@@ -63,6 +66,35 @@ TEST(BuiltinExperiments, AblationsShareE1sScheduleAndArms) {
         if (arm.name == arm1.name) {
           EXPECT_EQ(emit(arm.overrides), emit(arm1.overrides)) << arm.name;
         }
+  }
+}
+
+// e1_robust_parts runs into e1_aug's output folder and reuses its baselines and control.
+TEST(BuiltinExperiments, RobustPartsShareE1AugsScheduleAndArms) {
+  const ex::ExperimentSpec base = ex::load_experiment("e1_aug");
+  const ex::ExperimentSpec parts = ex::load_experiment("e1_robust_parts");
+  EXPECT_EQ(emit(parts.train_common), emit(base.train_common));
+  EXPECT_EQ(emit(parts.refine_common), emit(base.refine_common));
+  for (const auto& arm : parts.arms)
+    for (const auto& arm1 : base.arms)
+      if (arm.name == arm1.name) {
+        EXPECT_EQ(emit(arm.overrides), emit(arm1.overrides)) << arm.name;
+      }
+}
+
+// A seed or labeled count listed twice would be one run counted twice in every mean.
+TEST(ExperimentSpec, RepeatedSeedsOrCountsAndBadCountsAreErrorsNamingTheKey) {
+  for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+           {"seeds: [0, 0]\narms: {control: {}}", "seeds"},
+           {"labeled_counts: [100, 100]\narms: {control: {}}", "labeled_counts"},
+           {"labeled_counts: [0]\narms: {control: {}}", "labeled_counts"}}) {
+    try {
+      ex::parse_experiment(text, "spec.yaml");
+      ADD_FAILURE() << text << ": no error";
+    } catch (const motioncue::Error& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("spec.yaml"), std::string::npos) << e.what();
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
 
 #include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
@@ -57,6 +58,29 @@ TEST(PersonBoxes, JsonByIndexOrNameWithOptionalScores) {
   EXPECT_TRUE(src->detect(f).empty());
   std::ofstream(tmp / "c.json") << R"({"0": [[0, 0, 10]]})";
   EXPECT_THROW(infer::json_boxes(tmp / "c.json"), Error);
+}
+
+// A broken detector's 20,000 boxes in one frame used to run for minutes without a word, a file
+// nested 100,000 levels crashed the reader, a box at 1e30 was processed silently. All are refused
+// at once, naming the file.
+TEST(PersonBoxes, AbsurdBoxFilesAreRefusedNamingTheFile) {
+  motioncue::testing::TempDir tmp;
+  {
+    std::ofstream many(tmp / "many.json");
+    many << R"({"3": [)";
+    for (int i = 0; i < 20000; ++i) many << (i ? "," : "") << "[0, 0, 10, 20]";
+    many << "]}";
+  }
+  std::ofstream(tmp / "deep.json") << std::string(100000, '[') << std::string(100000, ']');
+  std::ofstream(tmp / "far.json") << R"({"0": [[0, 0, 1e30, 20]]})";
+  for (const char* name : {"many.json", "deep.json", "far.json"}) {
+    try {
+      infer::json_boxes(tmp / name);
+      ADD_FAILURE() << name << ": no error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(PersonBoxes, HogOnAHugeEmptyImageFindsNoOneQuickly) {

@@ -2,13 +2,16 @@
 // their exact optical flow (the renderer's ground-truth flow), in both the authors' form and the
 // robust form (losses/flow_consistency.h):
 // (a) the true meshes give a near-zero loss and deliberate convention errors raise it;
-// (b) under zero-mean per-frame pose noise the authors' form prefers a smaller body and the
-//     robust form does not (neither has its minimum at zero bias: see the test);
+// (b) under zero-mean per-frame pose noise the robust form has its minimum at zero common bias
+//     of scale and turn (within a grid step) and the authors' form prefers a smaller body;
 // (c) one pair whose two predictions disagree grossly (a facing flip) cannot dominate a batch.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include <cmath>
+#include <functional>
+#include <iostream>
+#include <string>
 #include <vector>
 
 #include "motioncue/body/body_model.h"
@@ -66,7 +69,29 @@ at::Tensor make_rotmats(const at::Tensor& yaw, const at::Tensor& joint_aa) {
 struct TruthPairs {
   Frames f1, f2;
   at::Tensor flow_fw, flow_bw;  // N x 2 x R x R, NaN where the exact flow is undefined
+  // The exact flow extended off the body and over occlusions by its nearest values, as an
+  // estimator's smooth field is: with NaN there, a prediction whose rim leaves the true
+  // silhouette loses its worst vertices to the mask, which rewards a larger or turned body.
+  at::Tensor dense_fw, dense_bw;
 };
+
+// Fills non-finite entries with the mean of their finite 8-neighbours, one ring at a time.
+at::Tensor extend_by_nearest(at::Tensor flow) {
+  namespace F = torch::nn::functional;
+  const auto kernel = torch::ones({1, 1, 3, 3}, flow.options());
+  for (int ring = 0; ring < 4 * kRes; ++ring) {
+    const auto valid = at::isfinite(flow).all(1, /*keepdim=*/true).to(flow.scalar_type());
+    if (valid.min().item<double>() > 0) break;
+    const auto n = flow.size(0);
+    const auto sums = F::conv2d(at::nan_to_num(flow, 0, 0, 0).reshape({n * 2, 1, kRes, kRes}),
+                                kernel, F::Conv2dFuncOptions().padding(1))
+                          .view({n, 2, kRes, kRes});
+    const auto counts = F::conv2d(valid, kernel, F::Conv2dFuncOptions().padding(1));
+    const auto fill = (valid == 0) & (counts > 0);
+    flow = torch::where(valid > 0, flow, torch::where(fill, sums / counts.clamp_min(1), flow));
+  }
+  return flow;
+}
 
 at::Tensor vertices_of(const Frames& f) {
   const auto betas = torch::zeros({f.rotmats.size(0), body_model().num_betas()}, kF64);
@@ -111,6 +136,8 @@ TruthPairs make_truth(int64_t n, uint64_t seed) {
   const auto v1 = vertices_of(t.f1), v2 = vertices_of(t.f2);
   t.flow_fw = exact_flow(v1, t.f1.cam, v2, t.f2.cam);
   t.flow_bw = exact_flow(v2, t.f2.cam, v1, t.f1.cam);
+  t.dense_fw = extend_by_nearest(t.flow_fw);
+  t.dense_bw = extend_by_nearest(t.flow_bw);
   return t;
 }
 
@@ -203,34 +230,71 @@ Frames biased(const Frames& f, const at::Tensor& noise, double scale_bias, doubl
   return {r, cam};
 }
 
+// The loss that gradient descent minimises, averaged over the noise draws, against the exact flow
+// extended off the body. Both forms' normalisers are constants without a gradient, so a step
+// descends the unnormalised error with the normaliser frozen; for the robust form (one batch
+// normaliser) the stationary points are those of the unnormalised loss, which is what is
+// evaluated here. (The normalised value would move with the bias through the normaliser, which
+// samples the flow where the biased prediction puts its vertices.)
 double expected_loss(const NoisyBatch& noise, double scale_bias, double yaw_deg,
                      FlowLossForm form) {
   const auto& t = truth();
+  auto options = options_for(form);
+  options.normalize = false;
   double sum = 0;
   for (std::size_t d = 0; d < noise.noise1.size(); ++d)
     sum +=
-        loss_value(biased(t.f1, noise.noise1[d], scale_bias, yaw_deg),
-                   biased(t.f2, noise.noise2[d], scale_bias, yaw_deg), t.flow_fw, t.flow_bw, form);
+        loss_of(biased(t.f1, noise.noise1[d], scale_bias, yaw_deg),
+                biased(t.f2, noise.noise2[d], scale_bias, yaw_deg), t.dense_fw, t.dense_bw, options)
+            .loss.item<double>();
   return sum / static_cast<double>(noise.noise1.size());
 }
 
-// (b) With per-frame pose noise of 3 degrees per joint axis (the frame-to-frame jitter of a
-// weak network is several times the true motion, RESULTS "E5"), the authors' form, which
-// measures the error in pixels, is lower for a smaller body: per-frame noise enters the mesh flow
-// multiplied by the body's scale, so shrinking pays. The robust form measures the error in units
-// of the predicted body size and does not reward shrinking (a 5 % and a 10 % smaller body score
-// higher than no bias). What this does not show, because it is not true at this noise level: a
-// minimum at zero bias. Measured (docs/RESULTS.md, "The flow term as a sound signal"): the
-// robust form over-corrects and scores a 10 % larger body 14 % lower, and both forms score a
-// body turned by 10-20 degrees about the vertical axis lower than the unturned one.
-TEST(FlowTermUnderNoise, TheAuthorsFormRewardsShrinkingTheBodyAndTheRobustFormDoesNot) {
-  const auto noise = draw_noise(3, truth().f1.rotmats.size(0), 0.05, 11);
-  const double authors0 = expected_loss(noise, 0, 0, FlowLossForm::authors);
-  EXPECT_LT(expected_loss(noise, -0.1, 0, FlowLossForm::authors), 0.95 * authors0);
-  const double robust0 = expected_loss(noise, 0, 0, FlowLossForm::robust);
-  for (const double scale : {-0.1, -0.05})
-    EXPECT_GT(expected_loss(noise, scale, 0, FlowLossForm::robust), 1.05 * robust0)
-        << "scale " << scale;
+// The bias on `grid` with the lowest expected loss; the values are printed for the record.
+double best_bias(const std::vector<double>& grid, const char* what, FlowLossForm form,
+                 const std::function<double(double)>& loss) {
+  double best = grid.front(), lowest = INFINITY;
+  std::string values;
+  for (const double b : grid) {
+    const double l = loss(b);
+    values += " " + std::to_string(b) + ":" + std::to_string(l);
+    if (l < lowest) lowest = l, best = b;
+  }
+  std::cout << "[ (b) " << (form == FlowLossForm::authors ? "authors" : "robust") << " " << what
+            << " ]" << values << "\n";
+  return best;
+}
+
+// (b) Per-frame pose noise of 0.02 rad per axis-angle component on every joint and the root
+// (about half the frame-to-frame motion of these pairs, 0.035 rad per joint component), and a
+// common bias of both frames on grids of scale (steps of 2.5 %) and of turn about the vertical
+// (steps of 5 degrees). Without noise both forms have their minimum exactly at zero. With it, the
+// authors' form, which measures the error in pixels, prefers a smaller body (per-frame noise
+// enters the mesh flow multiplied by the body's scale; measured: the smallest on the grid,
+// -10 %). The robust form measures the error in units of the body; tolerances: one scale step
+// (its curve is flat within 0.2 % from -7.5 % to 0; measured minimum -2.5 %) and two turn steps
+// (the flow constrains a common turn only through the direction of the motion, so the curve is
+// shallow there: measured minimum -5 degrees, -10 within 0.1 %, +10 costs 7 %). Not asserted,
+// because it is not true: at noise larger than the motion (0.05 rad) the cap saturates and the
+// robust loss is nearly flat in scale and turn, a 180-degree turn raising it by only 10 %
+// (docs/RESULTS.md): the flow cannot tell front from back, hence the root-turn gate and the
+// keypoint term.
+TEST(FlowTermUnderNoise, TheRobustFormHasItsMinimumAtZeroBiasTheAuthorsFormPrefersASmallerBody) {
+  const auto noise = draw_noise(3, truth().f1.rotmats.size(0), 0.02, 11);
+  const std::vector<double> scales = {-0.1, -0.075, -0.05, -0.025, 0.0, 0.025, 0.05, 0.075, 0.1};
+  const std::vector<double> turns = {-20, -15, -10, -5, 0, 5, 10, 15, 20};
+  for (const auto form : {FlowLossForm::authors, FlowLossForm::robust}) {
+    const double scale = best_bias(scales, "scale", form,
+                                   [&](double b) { return expected_loss(noise, b, 0, form); });
+    if (form == FlowLossForm::authors) {
+      EXPECT_LE(scale, -0.05) << "the authors' form should reward shrinking the body";
+      continue;
+    }
+    EXPECT_LE(std::abs(scale), 0.025 + 1e-9) << "the robust form's best scale bias";
+    const double turn =
+        best_bias(turns, "turn", form, [&](double y) { return expected_loss(noise, 0, y, form); });
+    EXPECT_LE(std::abs(turn), 10.0 + 1e-9) << "the robust form's best turn (degrees)";
+  }
 }
 
 // Share of the gradient (squared norm, over both frames' projected points) that belongs to

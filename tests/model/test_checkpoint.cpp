@@ -1,10 +1,17 @@
 #include <gtest/gtest.h>
 
+#include <caffe2/serialize/inline_container.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/hash.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
 
@@ -163,4 +170,60 @@ TEST(Checkpoint, OptimizerStateAbsentIsReported) {
   mm::save_checkpoint(file, net, {});
   torch::optim::Adam adam(net.parameters());
   EXPECT_THROW(mm::load_optimizer_state(file, adam), motioncue::Error);
+}
+
+// A checkpoint whose largest tensor record is cut to half its declared length, with the sidecar's
+// checksum made to match (what a careless or hostile writer produces): LibTorch's reader would
+// read the weights past the record's end; the checkpoint is refused, naming the file.
+TEST(Checkpoint, ATensorRecordShorterThanItsShapeIsRefused) {
+  TempDir dir;
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  const auto good = dir / "good.pt";
+  mm::save_checkpoint(good, net, {{"body_model_hash", "abc"}});
+
+  caffe2::serialize::PyTorchStreamReader reader(good.string());
+  std::string largest;
+  size_t largest_size = 0;
+  for (const auto& name : reader.getAllRecords()) {
+    const auto [data, size] = reader.getRecord(name);
+    if (name.rfind("data/", 0) == 0 && size > largest_size) largest = name, largest_size = size;
+  }
+  ASSERT_GT(largest_size, 16u);
+  const auto bad = dir / "bad.pt";
+  {
+    caffe2::serialize::PyTorchStreamWriter writer(bad.string());
+    for (const auto& name : reader.getAllRecords()) {
+      if (name == ".data/version" || name == "version") continue;  // the writer adds its own
+      const auto [data, size] = reader.getRecord(name);
+      writer.writeRecord(name, data.get(), name == largest ? size / 2 : size);
+    }
+    writer.writeEndOfFile();
+  }
+  auto sidecar = nlohmann::json::parse(motioncue::read_file_text(mm::checkpoint_sidecar(good)));
+  const auto bytes = motioncue::read_file_bytes(bad);
+  sidecar["archive"]["fnv1a64"] = motioncue::fnv1a64_hex(bytes);
+  sidecar["archive"]["bytes"] = bytes.size();
+  sidecar["archive"]["file"] = bad.filename().string();
+  std::ofstream(mm::checkpoint_sidecar(bad)) << sidecar.dump();
+
+  const auto msg = message_of([&] { mm::load_checkpoint(bad, "abc"); });
+  EXPECT_NE(msg.find(bad.string()), std::string::npos) << msg;
+  EXPECT_NE(msg.find("shorter"), std::string::npos) << msg;
+  EXPECT_EQ(message_of([&] { mm::load_checkpoint(good, "abc"); }), "no error");
+}
+
+// NaN weights used to pass infer (JSON of nulls, a BVH of "nan"); every verb loads through here.
+TEST(Checkpoint, NonFiniteWeightsAreRefusedNamingTheParameter) {
+  TempDir dir;
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  {
+    torch::NoGradGuard no_grad;
+    net.named_parameters().back().second.view(-1)[0] = NAN;
+  }
+  const auto file = dir / "nan.pt";
+  mm::save_checkpoint(file, net, {{"body_model_hash", "abc"}});
+  const auto msg = message_of([&] { mm::load_checkpoint(file, "abc"); });
+  EXPECT_NE(msg.find("non-finite"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(net.named_parameters().back().first), std::string::npos) << msg;
+  EXPECT_NE(msg.find(file.string()), std::string::npos) << msg;
 }

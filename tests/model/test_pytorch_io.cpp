@@ -61,10 +61,17 @@ TEST(PytorchImport, StateDictMapsEveryTensorAndReproducesPytorchOutputs) {
   const auto ref = motioncue::read_npz(kFixtures / "compact_hmr_reference.npz");
   net.set_train(false);
   auto p = net.forward(array(ref, "images"));
-  EXPECT_TRUE(torch::allclose(p.pose6d, array(ref, "pose6d"), 1e-4, 1e-4));
-  EXPECT_TRUE(torch::allclose(p.betas, array(ref, "betas"), 1e-4, 1e-4));
-  EXPECT_TRUE(torch::allclose(p.cam, array(ref, "cam"), 1e-4, 1e-4));
-  EXPECT_TRUE(torch::allclose(p.rotmats, array(ref, "rotmats"), 1e-4, 1e-4));
+  // float32 through ~20 layers on another CPU (other SIMD kernels, other summation order): agree
+  // to 1e-4 of each output's largest magnitude, the same rule as the TFJS reference checks.
+  for (const auto& [name, mine] : {std::pair<const char*, at::Tensor>{"pose6d", p.pose6d},
+                                   {"betas", p.betas},
+                                   {"cam", p.cam},
+                                   {"rotmats", p.rotmats}}) {
+    const auto want = array(ref, name);
+    const double scale = std::max(want.abs().max().item<double>(), 1e-6);
+    const double error = (mine - want).abs().max().item<double>();
+    EXPECT_LE(error / scale, 1e-4) << name << ": max abs error " << error << " of " << scale;
+  }
   EXPECT_GT(p.pose6d.abs().max().item<double>(), 0.0);
 }
 

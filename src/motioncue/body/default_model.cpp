@@ -8,6 +8,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/body/open_model.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
 #include "motioncue/core/npz.h"
 
 namespace motioncue::body {
@@ -26,17 +27,7 @@ bool is_current(const std::filesystem::path& file) {
 
 }  // namespace
 
-std::filesystem::path default_model_path() {
-  std::filesystem::path dir;
-  if (const char* cache = std::getenv("MOTIONCUE_CACHE"); cache && *cache) {
-    dir = cache;
-  } else if (const char* home = std::getenv("HOME"); home && *home) {
-    dir = std::filesystem::path(home) / ".cache" / "motioncue";
-  } else {
-    throw Error("cannot locate the model cache: set MOTIONCUE_CACHE or HOME");
-  }
-  return dir / "open_body_v1.npz";
-}
+std::filesystem::path default_model_path() { return user_cache_dir() / "open_body_v1.npz"; }
 
 BodyModel load_default_model() {
   static std::mutex mutex;

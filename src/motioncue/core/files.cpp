@@ -1,5 +1,7 @@
 #include "motioncue/core/files.h"
 
+#include <cstdlib>
+
 #include <unistd.h>
 #include <atomic>
 #include <cerrno>
@@ -83,6 +85,13 @@ void write_file_atomic(const fs::path& file, const std::vector<std::uint8_t>& by
 
 void write_file_atomic(const fs::path& file, const std::string& text) {
   write_bytes_atomic(file, text.data(), text.size());
+}
+
+std::filesystem::path user_cache_dir() {
+  if (const char* cache = std::getenv("MOTIONCUE_CACHE"); cache && *cache) return cache;
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".cache" / "motioncue";
+  throw Error("cannot locate the model cache: set MOTIONCUE_CACHE or HOME");
 }
 
 }  // namespace motioncue

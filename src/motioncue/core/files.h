@@ -32,6 +32,10 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// The folder for what motioncue builds or fetches once per user (the default body model, the
+// pretrained vision models): $MOTIONCUE_CACHE, else $HOME/.cache/motioncue.
+std::filesystem::path user_cache_dir();
+
 void write_file_atomic(const std::filesystem::path& file, const std::vector<std::uint8_t>& bytes);
 void write_file_atomic(const std::filesystem::path& file, const std::string& text);
 

@@ -10,6 +10,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/json_file.h"
 #include "motioncue/core/npz.h"
 
 namespace motioncue::data {
@@ -82,6 +83,13 @@ SequenceAnnotations read_sequence_annotations(const fs::path& annotations_npz,
           .file(origin)
           .key("scale")
           .found("frame " + std::to_string(i) + ": " + std::to_string(s));
+    // A NaN centre crops nothing: the flow of an empty crop is all zeros, cached as if real.
+    for (int c = 0; c < 2; ++c)
+      if (!std::isfinite(a.center[static_cast<std::size_t>(2 * i + c)]))
+        throw Error("person box centre must be finite")
+            .file(origin)
+            .key("center")
+            .found("frame " + std::to_string(i));
   }
   auto optional = [&](const char* key, const std::vector<std::int64_t>& dims) {
     return npz.contains(key) ? npz.at(key, dims).to_f32() : std::vector<float>{};
@@ -111,12 +119,7 @@ VideoDataset::Sequence VideoDataset::open_sequence(const fs::path& dir) {
   const std::int64_t frames = count_frames(dir / "frames");
   const fs::path meta = dir / "meta.json";
   if (fs::exists(meta, ec)) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file_text(meta));
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(std::string("invalid JSON: ") + e.what()).file(meta.string());
-    }
+    const nlohmann::json j = read_json_file(meta);
     if (j.contains("frames") && j["frames"].is_number_integer() &&
         j["frames"].get<std::int64_t>() != frames)
       throw Error("meta.json frame count differs from the number of frame files")

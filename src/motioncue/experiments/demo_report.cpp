@@ -17,6 +17,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/json_file.h"
 #include "motioncue/data/pair_sampler.h"
 #include "motioncue/data/sequence_loader.h"
 #include "motioncue/data/video_dataset.h"
@@ -251,7 +252,7 @@ void write_demo_report(const DemoReportInput& in) {
   std::vector<viz::Series> joint_groups;
   for (const auto& arm : kArmOrder) {
     if (!dirs.count(arm)) continue;
-    const auto j = nlohmann::json::parse(read_file_text(dirs[arm] / "test.json"));
+    const auto j = read_json_file(dirs[arm] / "test.json");
     joint_groups.push_back({arm, {}, j.at("per_joint_mm").get<std::vector<double>>()});
   }
   report.image(viz::bar_chart(kJoints, joint_groups, "Per-joint error on the test split", "mm"),

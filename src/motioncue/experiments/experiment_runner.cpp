@@ -15,6 +15,7 @@
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/json_file.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/eval/evaluator.h"
@@ -68,7 +69,7 @@ RunRecord evaluate_run(const fs::path& dir, const fs::path& split, const std::st
   const auto r = eval::evaluate(eval::single_frame_predictor(*loaded.network), body, dataset, eo);
   eval::write_predictions(dir / "test_predictions.npz", r);
   nlohmann::json j = eval::to_json(r);
-  const nlohmann::json summary = nlohmann::json::parse(read_file_text(dir / "summary.json"));
+  const nlohmann::json summary = read_json_file(dir / "summary.json");
   j["val_pa_mpjpe"] = summary.at("best_val_pa_mpjpe");
   j["best_step"] = summary.at("best_step");
   j["seconds"] = summary.at("seconds");
@@ -129,7 +130,7 @@ bool resumable_with(const fs::path& dir, const Config& config, const char* defau
 }
 
 RunRecord load_record(const fs::path& dir) {
-  const auto j = nlohmann::json::parse(read_file_text(dir / "test.json"));
+  const auto j = read_json_file(dir / "test.json");
   RunRecord r;
   r.test = read_summary(j.at("overall"));
   // A test.json written before the facing diagnostics existed has no "facing": NaN fields.

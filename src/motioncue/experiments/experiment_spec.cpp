@@ -56,6 +56,19 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& orig
   if (s.seeds.empty()) throw Error("at least one seed is needed").file(origin).key("seeds");
   if (s.labeled_counts.empty())
     throw Error("at least one labeled count is needed").file(origin).key("labeled_counts");
+  // A repeated entry would be one run counted twice in every mean and spread.
+  if (std::set<std::uint64_t>(s.seeds.begin(), s.seeds.end()).size() != s.seeds.size())
+    throw Error("a seed is listed twice").file(origin).key("seeds");
+  if (std::set<std::int64_t>(s.labeled_counts.begin(), s.labeled_counts.end()).size() !=
+      s.labeled_counts.size())
+    throw Error("a labeled count is listed twice").file(origin).key("labeled_counts");
+  for (const auto count : s.labeled_counts)
+    if (count < 1 && count != -1)
+      throw Error("labeled count out of range")
+          .file(origin)
+          .key("labeled_counts")
+          .expected("counts >= 1, or -1 for all")
+          .found(std::to_string(count));
   return s;
 }
 

@@ -19,7 +19,7 @@ struct InferOptions {
   std::filesystem::path checkpoint;  // model::save_checkpoint's file
   std::filesystem::path body_model;  // empty: the built-in open body model
   std::filesystem::path out;         // run folder; must not exist or be empty
-  std::string boxes = "hog";         // "full", "hog" or a JSON box file
+  std::string boxes = "detector";    // "detector", "hog", "full" or a JSON box file
   int batch_size = 16;               // crops per network call
   int hog_max_side = 640;            // frames are downscaled to this for the HOG detector
   OverlayMode overlays = OverlayMode::kImages;

@@ -5,9 +5,12 @@
 #include <opencv2/objdetect.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/json_file.h"
+#include "motioncue/vision/movenet.h"
 
 namespace motioncue::infer {
 namespace fs = std::filesystem;
@@ -81,6 +84,16 @@ Detection parse_box(const nlohmann::json& entry, const std::string& origin,
       throw Error("box value is not a number").file(origin).key(key).found(coords->dump());
     v[i] = (*coords)[i].get<double>();
   }
+  // Pixel coordinates: no image is a million pixels wide; 1e30 is a broken writer, not a box.
+  for (int i = 0; i < 4; ++i)
+    if (!(std::abs(v[i]) <= 1e6))
+      throw Error("box coordinate out of range")
+          .file(origin)
+          .key(key)
+          .expected("pixel coordinates within +-1e6")
+          .found(coords->dump());
+  if (!std::isfinite(v[4]))
+    throw Error("box score is not finite").file(origin).key(key).found(coords->dump());
   if (!(v[2] > v[0]) || !(v[3] > v[1]))
     throw Error("box has no area")
         .file(origin)
@@ -90,21 +103,26 @@ Detection parse_box(const nlohmann::json& entry, const std::string& origin,
   return {cv::Rect2d(v[0], v[1], v[2] - v[0], v[3] - v[1]), v[4]};
 }
 
+constexpr std::size_t kMaxBoxesPerFrame = 256;
+
 class JsonBoxes : public BoxSource {
  public:
   explicit JsonBoxes(const fs::path& file) {
     const std::string origin = file.string();
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file_text(file));
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(std::string("not valid JSON: ") + e.what()).file(origin);
-    }
+    const nlohmann::json j = read_json_file(file);
     if (!j.is_object())
       throw Error("box file must be a JSON object keyed by frame index or image name").file(origin);
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (!it.value().is_array())
         throw Error("frame entry must be a list of boxes").file(origin).key(it.key());
+      // Each box is a network forward pass and an overlay; thousands in one frame are a broken
+      // detector's output, not people, and would run for minutes before saying anything.
+      if (it.value().size() > kMaxBoxesPerFrame)
+        throw Error("too many boxes in one frame")
+            .file(origin)
+            .key(it.key())
+            .expected("at most " + std::to_string(kMaxBoxesPerFrame))
+            .found(std::to_string(it.value().size()));
       std::vector<Detection> boxes;
       for (std::size_t i = 0; i < it.value().size(); ++i)
         boxes.push_back(parse_box(it.value()[i], origin, it.key() + "[" + std::to_string(i) + "]"));
@@ -129,8 +147,34 @@ std::unique_ptr<BoxSource> json_boxes(const fs::path& file) {
   return std::make_unique<JsonBoxes>(file);
 }
 
+namespace {
+
+class DetectorBoxes : public BoxSource {
+ public:
+  explicit DetectorBoxes(float min_score) : net_("movenet-multipose"), min_score_(min_score) {}
+  std::vector<Detection> detect(const Frame& frame) override {
+    std::vector<Detection> out;
+    for (const auto& person : net_.detect(frame.image, min_score_)) {
+      const cv::Rect2d inside = person.box & cv::Rect2d(0, 0, frame.image.cols, frame.image.rows);
+      if (inside.width >= 2 && inside.height >= 2) out.push_back({inside, person.score});
+    }
+    return out;
+  }
+
+ private:
+  vision::MoveNet net_;
+  float min_score_;
+};
+
+}  // namespace
+
+std::unique_ptr<BoxSource> detector_boxes(float min_score) {
+  return std::make_unique<DetectorBoxes>(min_score);
+}
+
 std::unique_ptr<BoxSource> make_box_source(const std::string& spec, int hog_max_side) {
   if (spec == "full") return full_frame_boxes();
+  if (spec == "detector") return detector_boxes();
   if (spec == "hog") return hog_boxes(hog_max_side);
   return json_boxes(spec);
 }

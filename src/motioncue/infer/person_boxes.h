@@ -40,7 +40,11 @@ std::unique_ptr<BoxSource> hog_boxes(int max_side = 640);
 // Throws Error naming the file and the key for anything malformed.
 std::unique_ptr<BoxSource> json_boxes(const std::filesystem::path& file);
 
-// "full", "hog" or a JSON file.
+// People found by MoveNet multipose (the pretrained model from scripts/fetch_models): its boxes
+// scoring at least `min_score`, clipped to the frame.
+std::unique_ptr<BoxSource> detector_boxes(float min_score = 0.2f);
+
+// "full", "hog", "detector" or a JSON file.
 std::unique_ptr<BoxSource> make_box_source(const std::string& spec, int hog_max_side = 640);
 
 // The square crop box: centred on the box, side = 1.2 x max(width, height).

@@ -27,7 +27,8 @@ struct FlowLossOptions {
   // Lower bound of the normaliser (pixels^2 at any resolution): a pair whose mean flow is below
   // 0.1 px would otherwise be divided by almost zero. Only matters for near-static pairs.
   double normalizer_floor_px2 = 1e-2;
-  // Robust form only. A vertex's squared error is capped at (truncate_px_at_224 * R / 224)^2.
+  // Robust form only. A vertex's error, in pixels divided by the pair's predicted scale s_b (the
+  // error of a body of scale 1), is capped at truncate_px_at_224 * R / 224.
   double truncate_px_at_224 = 8.0;
   // A pair whose predicted root orientations differ by more than this (a facing flip between
   // two nearly identical frames) is left out of the term and counted in pairs_disagreeing.
@@ -70,13 +71,14 @@ struct FlowLossTerms {
 // is the mean of e_b over the kept pairs. The backward direction swaps the roles (F_B = p1 - p2,
 // flow_bw sampled at p2).
 //
-// The robust form differs in four ways: the per-vertex squared error is capped (truncate); pairs
-// with root_turn_deg > max_root_turn_deg are dropped; e_b is divided by s_b^2, s_b = (scale1 +
-// scale2) / 2 (the error in units of the predicted body size: per-frame pose noise enters the
-// mesh flow multiplied by the scale, so an error in pixels could always be lowered by shrinking
-// the body); and instead of each pair's own normaliser the mean of the kept e_b is divided by
-// max(mean over kept pairs of (mean_v m |OF|)^2, (batch_floor_px_at_224 * R / 224)^2), a
-// constant, so near-static pairs do not take most of the weight.
+// The robust form differs in four ways: each vertex's squared error is divided by s_b^2, s_b =
+// (scale1 + scale2) / 2 (the error in units of the predicted body size: per-frame pose noise
+// enters the mesh flow multiplied by the scale, so an error in pixels could always be lowered by
+// shrinking the body), then capped (truncate; capping after the division keeps the form free of
+// a scale preference); pairs with root_turn_deg > max_root_turn_deg are dropped; and instead of
+// each pair's own normaliser the mean of the kept e_b is divided by max(mean over kept pairs of
+// (mean_v m |OF|)^2, (batch_floor_px_at_224 * R / 224)^2), a constant, so near-static pairs do not
+// take most of the weight.
 //
 // Non-finite flow values (an oracle flow marks occluded points NaN) make the vertices whose
 // bilinear neighbourhood touches them unusable, as if not visible. With no usable vertex or every

@@ -7,6 +7,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/hash.h"
+#include "motioncue/model/torch_pickle.h"
 
 namespace motioncue::model {
 
@@ -35,6 +36,7 @@ torch::serialize::InputArchive open_verified_archive(const std::filesystem::path
         .expected("checksum " + expected + ", " +
                   std::to_string(sidecar.value("/archive/bytes"_json_pointer, 0)) + " bytes")
         .found("checksum " + fnv1a64_hex(bytes) + ", " + std::to_string(bytes.size()) + " bytes");
+  detail::check_archive_tensors(bytes.data(), bytes.size(), file);
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size(), device);

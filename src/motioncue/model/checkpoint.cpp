@@ -8,6 +8,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/json_file.h"
 #include "motioncue/model/archive_file.h"
 
 namespace motioncue::model {
@@ -32,12 +33,7 @@ json read_sidecar(const fs::path& file) {
   const auto sidecar = checkpoint_sidecar(file);
   if (!fs::exists(sidecar))
     throw Error("checkpoint has no sidecar (expected beside the archive)").file(sidecar.string());
-  json j;
-  try {
-    j = json::parse(read_file_text(sidecar));
-  } catch (const json::exception& e) {
-    throw Error("checkpoint sidecar is not valid JSON").file(sidecar.string()).found(e.what());
-  }
+  const json j = read_json_file(sidecar);
   if (!j.is_object() || j.value("format", "") != kFormat)
     throw Error("not a motioncue checkpoint sidecar").file(sidecar.string()).key("format");
   if (j.value("version", 0) != kVersion)
@@ -105,6 +101,15 @@ void load_weights_checked(const fs::path& file, const json& sidecar, PoseNetwork
   auto archive = open_verified_archive(file, sidecar, c10::kCPU);
   copy_into(network.named_parameters(), read_dict(archive, "parameters", file), "parameters", file);
   copy_into(network.named_buffers(), read_dict(archive, "buffers", file), "buffers", file);
+  // A network with a NaN or infinite weight predicts NaN for every image: refused here, for
+  // every verb, instead of surfacing as JSON of nulls or a BVH of "nan".
+  for (const auto& named : {network.named_parameters(), network.named_buffers()})
+    for (const auto& [name, value] : named)
+      if (value.is_floating_point() && !torch::isfinite(value).all().item<bool>())
+        throw Error("checkpoint holds non-finite weights")
+            .file(file.string())
+            .key(name)
+            .expected("finite values");
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 #include "motioncue/model/torch_pickle.h"
 
 #include <caffe2/serialize/inline_container.h>
+#include <torch/torch.h>
 
 #include <cstring>
 #include <map>
+#include <sstream>
 #include <unordered_map>
 
 #include "motioncue/core/error.h"
@@ -199,6 +201,14 @@ class Unpickler {
           push(reduce(*callable, *args));
           break;
         }
+        case 0x81: {  // NEWOBJ: cls.__new__(cls, *args), kept opaque (TorchScript objects)
+          auto args = pop(), cls = pop();
+          auto obj = make(Kind::Object);
+          obj->s = cls->s;
+          obj->items = args->items;
+          push(obj);
+          break;
+        }
         case 'Q':
           push(persistent_load(*pop()));
           break;     // BINPERSID
@@ -373,6 +383,24 @@ PyRef load_torch_pickle(const std::filesystem::path& file) {
   } catch (const c10::Error& e) {
     std::string what = e.what();
     throw Error("cannot read PyTorch checkpoint")
+        .file(file.string())
+        .found(what.substr(0, what.find('\n')));
+  }
+}
+
+void check_archive_tensors(const std::uint8_t* bytes, std::size_t size,
+                           const std::filesystem::path& file) {
+  std::istringstream in(std::string(reinterpret_cast<const char*>(bytes), size));
+  try {
+    caffe2::serialize::PyTorchStreamReader reader(&in);
+    if (!reader.hasRecord("data.pkl")) throw Error("archive has no data.pkl");
+    auto [data, length] = reader.getRecord("data.pkl");
+    Unpickler(static_cast<const uint8_t*>(data.get()), length, reader).run();
+  } catch (Error& e) {
+    throw e.file(file.string());
+  } catch (const c10::Error& e) {
+    std::string what = e.what();
+    throw Error("cannot read checkpoint archive")
         .file(file.string())
         .found(what.substr(0, what.find('\n')));
   }

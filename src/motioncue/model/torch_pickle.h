@@ -6,6 +6,8 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,5 +34,12 @@ struct PyValue {
 
 // Throws Error naming the file for anything that is not a readable zip-format checkpoint.
 PyRef load_torch_pickle(const std::filesystem::path& file);
+
+// Reads the data.pkl of a zip archive in memory (a LibTorch OutputArchive: motioncue's
+// checkpoints) with this reader, which checks every storage record against the element count its
+// header declares and every tensor view against its storage. LibTorch's own reader does neither
+// and would read out of bounds. Throws Error naming `file` when a length does not fit.
+void check_archive_tensors(const std::uint8_t* bytes, std::size_t size,
+                           const std::filesystem::path& file);
 
 }  // namespace motioncue::model::detail

@@ -15,6 +15,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/json_file.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/core/npz.h"
 #include "motioncue/core/progress.h"
@@ -255,7 +256,7 @@ SplitStats read_sequence_stats(const fs::path& dir) {
   SplitStats st;
   const Npz npz = read_npz(dir / "annotations.npz");
   st.keypoints = npz.at("joints3d").to_f64();
-  const auto meta = nlohmann::json::parse(read_file_text(dir / "meta.json"));
+  const auto meta = read_json_file(dir / "meta.json");
   st.crop_flow = meta.at("flow_mean_crop_px").get<std::vector<double>>();
   st.families[meta.at("family").get<std::string>()] = 1;
   st.moving = meta.at("camera_motion").get<bool>();

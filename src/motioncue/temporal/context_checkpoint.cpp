@@ -7,6 +7,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/json_file.h"
 #include "motioncue/model/archive_file.h"
 
 namespace motioncue::temporal {
@@ -63,12 +64,7 @@ LoadedContext load_context(const fs::path& file) {
   require_regular_file(file);
   const auto side = sidecar_of(file);
   require_regular_file(side);
-  json sidecar;
-  try {
-    sidecar = json::parse(read_file_text(side));
-  } catch (const json::exception& e) {
-    throw Error("context checkpoint sidecar is not JSON").file(side.string()).found(e.what());
-  }
+  const json sidecar = read_json_file(side);
   if (sidecar.value("format", "") != kFormat)
     throw Error("not a temporal context checkpoint").file(side.string()).key("format");
   const auto config =

@@ -58,6 +58,11 @@ CurveTable read_curve_table(const std::filesystem::path& file) {
 }
 
 void CurveLog::keep_existing(long last_step) {
+  // A run stopped before its first logged row has no curves.csv yet: nothing to keep.
+  if (!std::filesystem::exists(file_)) {
+    table_ = {};
+    return;
+  }
   table_ = read_curve_table(file_);
   auto& rows = table_.rows;
   rows.erase(std::remove_if(rows.begin(), rows.end(),

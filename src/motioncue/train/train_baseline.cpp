@@ -17,12 +17,14 @@
 #include "motioncue/train/batch_forward.h"
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/run_setup.h"
+#include "motioncue/train/settings_check.h"
 #include "motioncue/train/trainers.h"
 #include "motioncue/train/training_loop.h"
 
 namespace motioncue::train {
 
 TrainSummary run_training(const Config& config, const RunDir& run, TrainControl control) {
+  check_training_settings(config);
   const auto seed = config.get<std::uint64_t>("seed");
   seed_everything(seed);
   const c10::Device device = resolve_device(config.get<std::string>("device"));

@@ -19,6 +19,7 @@
 #include "motioncue/train/batch_forward.h"
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/run_setup.h"
+#include "motioncue/train/settings_check.h"
 #include "motioncue/train/trainers.h"
 #include "motioncue/train/training_loop.h"
 #include "motioncue/train/unlabeled_step.h"
@@ -26,6 +27,7 @@
 namespace motioncue::train {
 
 TrainSummary run_refinement(const Config& config, const RunDir& run) {
+  check_refinement_settings(config);
   const auto seed = config.get<std::uint64_t>("seed");
   seed_everything(seed);
   const c10::Device device = resolve_device(config.get<std::string>("device"));
@@ -64,24 +66,12 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
   uo.threshold = config.get<bool>("refine.threshold");
   uo.backward = config.get<bool>("refine.backward");
   const int flow_resolution_cfg = config.get<int>("refine.flow_resolution");
-  if (flow_resolution_cfg < 0 || flow_resolution_cfg > 4096)
-    throw Error("the flow resolution must be 0 (the network's) or a crop size in pixels")
-        .key("refine.flow_resolution")
-        .found(std::to_string(flow_resolution_cfg));
   const int flow_resolution = flow_resolution_cfg > 0 ? flow_resolution_cfg : resolution;
   uo.resolution = flow_resolution;
   const std::string flow_loss = config.get<std::string>("refine.flow_loss");
   uo.flow_loss = losses::parse_flow_loss_form(flow_loss, "refine.flow_loss");
   uo.truncate_px_at_224 = config.get<double>("refine.truncate_px");
   uo.max_root_turn_deg = config.get<double>("refine.max_root_turn_deg");
-  if (!(uo.truncate_px_at_224 > 0))
-    throw Error("must be positive")
-        .key("refine.truncate_px")
-        .found(std::to_string(uo.truncate_px_at_224));
-  if (!(uo.max_root_turn_deg > 0))
-    throw Error("must be positive")
-        .key("refine.max_root_turn_deg")
-        .found(std::to_string(uo.max_root_turn_deg));
 
   data::Augmentation augment;
   augment.enabled = config.get<bool>("refine.augment");

@@ -1,0 +1,74 @@
+#include "motioncue/train/settings_check.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "motioncue/core/config.h"
+#include "motioncue/core/error.h"
+
+namespace motioncue::train {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A finite value in [low, high], or in (low, high] when `open_low`.
+struct Rule {
+  const char* key;
+  double low;
+  bool open_low;
+  double high;
+  const char* expected;
+};
+
+const Rule kTrainRules[] = {
+    {"train.steps", 1, false, 1e9, "a whole number of steps >= 1"},
+    {"train.batch_size", 1, false, 1e6, "a batch size >= 1"},
+    {"train.lr", 0, true, 10, "a learning rate > 0"},
+    {"train.workers", 0, false, 256, "0 or more loader threads"},
+    {"train.augment_strength", 0, false, 10, "a factor >= 0"},
+    {"train.grad_clip", 0, false, kInf, "a gradient norm >= 0 (0 = no clipping)"},
+    {"train.val_every", 1, false, 1e9, "a step interval >= 1"},
+    {"train.log_every", 1, false, 1e9, "a step interval >= 1"},
+};
+
+const Rule kRefineRules[] = {
+    {"refine.steps", 1, false, 1e9, "a whole number of steps >= 1"},
+    {"refine.batch_size", 1, false, 1e6, "a batch size >= 1"},
+    {"refine.pair_batch", 1, false, 1e6, "a batch of pairs >= 1"},
+    {"refine.lr", 0, true, 10, "a learning rate > 0"},
+    {"refine.adam_beta1", 0, false, 0.999999, "a value in [0, 1)"},
+    {"refine.w_frame", 0, false, kInf, "a weight >= 0"},
+    {"refine.w_flow", 0, false, kInf, "a weight >= 0"},
+    {"refine.w_texture", 0, false, kInf, "a weight >= 0"},
+    {"refine.w_keypoints", 0, false, kInf, "a weight >= 0"},
+    {"refine.gap", 1, false, 1e6, "a frame gap >= 1"},
+    {"refine.flow_resolution", 0, false, 4096, "0 (the network's size) or a crop size in pixels"},
+    {"refine.truncate_px", 0, true, kInf, "a cap > 0 in pixels at 224"},
+    {"refine.max_root_turn_deg", 0, true, 180, "an angle in (0, 180] degrees"},
+    {"refine.grad_clip", 0, false, kInf, "a gradient norm >= 0 (0 = no clipping)"},
+    {"refine.workers", 0, false, 256, "0 or more loader threads"},
+    {"refine.val_every", 1, false, 1e9, "a step interval >= 1"},
+    {"refine.log_every", 1, false, 1e9, "a step interval >= 1"},
+};
+
+template <std::size_t N>
+void check(const Config& config, const Rule (&rules)[N]) {
+  for (const Rule& rule : rules) {
+    const double value = config.get<double>(rule.key);
+    const bool above = rule.open_low ? value > rule.low : value >= rule.low;
+    if (!(std::isfinite(value) && above && value <= rule.high))
+      throw Error("setting out of range")
+          .key(rule.key)
+          .expected(rule.expected)
+          .found(config.node(rule.key).as<std::string>());
+  }
+}
+
+}  // namespace
+
+void check_training_settings(const Config& config) { check(config, kTrainRules); }
+
+void check_refinement_settings(const Config& config) { check(config, kRefineRules); }
+
+}  // namespace motioncue::train
