@@ -17,7 +17,8 @@ struct GapOptions {
 };
 
 motioncue::cli::VerbRegistration reg(
-    "domain-gap", "Score a pretrained keypoint model (MoveNet, BlazePose) on a benchmark's exact 2D keypoints",
+    "domain-gap",
+    "Score a pretrained keypoint model (MoveNet, BlazePose) on a benchmark's exact 2D keypoints",
     [](CLI::App& app) {
       auto o = std::make_shared<GapOptions>();
       app.add_option("--data", o->data, "benchmark root, or a split folder of sequences")

@@ -101,7 +101,7 @@ TEST(Keypoints, BlazePoseWritesItsOwnLandmarksBesideTheCocoOnes) {
   ASSERT_EQ(doc["landmark_names"].size(), 33u);
   const auto& person = doc["frames"][0]["people"][0];
   ASSERT_EQ(person["landmarks"].size(), 33u);
-  EXPECT_EQ(person["landmarks"][27], person["coco17"][15]);  // left ankle
+  EXPECT_EQ(person["landmarks"][27], person["coco17"][15]);    // left ankle
   EXPECT_NEAR(person["coco17"][0][0].get<double>(), 428, 20);  // the nose where it was drawn
   EXPECT_NEAR(person["coco17"][0][1].get<double>(), 84, 25);
   for (int ankle : {15, 16})

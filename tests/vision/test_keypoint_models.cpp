@@ -55,8 +55,8 @@ TEST(KeypointModels, MoveNetKeypointsAreTheNetworkOutputThroughTheCrop) {
   ASSERT_EQ(ref.size(), 17u * 3);
   const auto whole = net->detect(figure_frame(192, 192, 192, 0, 0), 0.0f);
   ASSERT_EQ(whole.size(), 1u);
-  const auto placed = net->person_in(figure_frame(192, 500, 400, 150, 100),
-                                     box_cropping_to(192, 150, 100));
+  const auto placed =
+      net->person_in(figure_frame(192, 500, 400, 150, 100), box_cropping_to(192, 150, 100));
   EXPECT_NEAR(placed.box.x, box_cropping_to(192, 150, 100).x, 1e-9);  // the box given
   for (int j = 0; j < 17; ++j) {
     const auto& k = whole[0].keypoints[j];
@@ -81,8 +81,8 @@ TEST(KeypointModels, BlazePoseLandmarksAreTheNetworkOutputThroughTheCrop) {
   const auto whole = net->detect(figure_frame(256, 256, 256, 0, 0), 0.5f);
   ASSERT_EQ(whole.size(), 1u);  // the pose flag is 0.9997 on the fixture
   EXPECT_NEAR(whole[0].score, flag[0], 1e-4);
-  const auto placed = net->person_in(figure_frame(256, 600, 420, 200, 90),
-                                     box_cropping_to(256, 200, 90));
+  const auto placed =
+      net->person_in(figure_frame(256, 600, 420, 200, 90), box_cropping_to(256, 200, 90));
   ASSERT_EQ(whole[0].landmarks.size(), 33u);
   for (int j = 0; j < 33; ++j) {
     const auto& k = whole[0].landmarks[j];

@@ -76,7 +76,10 @@ void Progress::maybe_print(bool force) {
     const int decile =
         total_ > 0 ? static_cast<int>(10 * done_ / std::max<std::int64_t>(1, total_)) : -1;
     if (!force && decile == last_decile_ && since < 30) return;
+    // finish() right after the line for the last item would print the same count again.
+    if (force && done_ == printed_done_) return;
     last_decile_ = decile;
+    printed_done_ = done_;
     std::fprintf(stderr, "%s\n", render().c_str());
   }
   std::fflush(stderr);

@@ -33,6 +33,7 @@ class Progress {
   std::int64_t total_, done_ = 0;
   std::chrono::steady_clock::time_point start_, last_print_;
   int last_decile_ = -1;
+  std::int64_t printed_done_ = -1;  // done_ at the last line printed (non-tty)
   bool tty_, finished_ = false;
 };
 

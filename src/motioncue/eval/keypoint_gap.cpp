@@ -74,8 +74,13 @@ KeypointGapReport measure_keypoint_gap(const std::filesystem::path& split_dir,
     const auto meta_file = dataset.sequence_dir(s) / "meta.json";
     if (std::filesystem::exists(meta_file)) {
       const auto meta = read_json_file(meta_file);
-      if (meta.is_object() && meta.contains("motion") && meta["motion"].is_string())
-        motion = meta["motion"];
+      // By motion family ("walk"), not the full description with its sampled parameters.
+      if (meta.is_object() && meta.contains("family") && meta["family"].is_string()) {
+        motion = meta["family"];
+      } else if (meta.is_object() && meta.contains("motion") && meta["motion"].is_string()) {
+        const std::string description = meta["motion"];
+        motion = description.substr(0, description.find(' '));
+      }
     }
     for (std::int64_t t = 0; t < dataset.num_frames(s); t += o.every) {
       const float* gt = ann.joints2d.data() + t * kNumKeypoints * 3;

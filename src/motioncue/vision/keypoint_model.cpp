@@ -46,8 +46,8 @@ cv::Mat crop_rgb(const cv::Mat& bgr, const SquareCrop& crop, int size, const std
   const double scale = size / crop.side;
   const cv::Matx23d to_crop(scale, 0, -crop.x0 * scale, 0, scale, -crop.y0 * scale);
   cv::Mat square, rgb;
-  cv::warpAffine(bgr, square, to_crop, cv::Size(size, size), cv::INTER_LINEAR,
-                 cv::BORDER_CONSTANT, cv::Scalar::all(0));
+  cv::warpAffine(bgr, square, to_crop, cv::Size(size, size), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                 cv::Scalar::all(0));
   cv::cvtColor(square, rgb, cv::COLOR_BGR2RGB);
   return rgb;
 }

@@ -58,7 +58,7 @@ struct SquareCrop {
   double x0 = 0, y0 = 0, side = 0;
   cv::Point2d to_image(double u, double v) const { return {x0 + u * side, y0 + v * side}; }
 };
-SquareCrop square_around(const cv::Rect2d& box);  // 1.25 x the longer side, same centre
+SquareCrop square_around(const cv::Rect2d& box);   // 1.25 x the longer side, same centre
 SquareCrop square_of_frame(const cv::Mat& image);  // the frame letterboxed in its longer side
 // The crop resampled to size x size, RGB, 8 bits, zero outside the image. Needs 8-bit BGR.
 cv::Mat crop_rgb(const cv::Mat& bgr, const SquareCrop& crop, int size, const std::string& model);
