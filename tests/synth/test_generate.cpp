@@ -14,6 +14,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/folder_lock.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/core/npz.h"
 #include "motioncue/core/progress.h"
@@ -265,4 +266,15 @@ TEST_F(Tiny, SameSeedGivesIdenticalBytesAndResumingCompletesTheSameFiles) {
   synth::SynthSpec reseeded = spec_;
   reseeded.seed += 1;
   EXPECT_THROW(synth::generate_benchmark(reseeded, *model_, other.path()), Error);
+}
+
+TEST_F(Tiny, AFolderOfOtherFilesOrOneBeingWrittenIsRefused) {
+  TempDir other;
+  write_file_atomic(other / "notes.txt", "mine");
+  EXPECT_THROW(synth::generate_benchmark(spec_, *model_, other.path()), Error);
+  EXPECT_EQ(read_file_text(other / "notes.txt"), "mine");
+  EXPECT_FALSE(fs::exists(other / "spec.yaml"));
+  fs::remove(other / "notes.txt");
+  const FolderLock writer(other.path());  // as another process generating into it would
+  EXPECT_THROW(synth::generate_benchmark(spec_, *model_, other.path()), Error);
 }

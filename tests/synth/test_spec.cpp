@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <regex>
+#include <string>
 
 #include "motioncue/core/error.h"
 #include "motioncue/synth/spec.h"
@@ -72,4 +76,23 @@ TEST(Spec, UnknownNameListsTheBuiltins) {
   } catch (const motioncue::Error& e) {
     EXPECT_NE(std::string(e.what()).find("tiny"), std::string::npos);
   }
+}
+
+TEST(Spec, AFolderNamedLikeABuiltinDoesNotHideIt) {
+  namespace fs = std::filesystem;
+  const auto previous = fs::current_path();
+  const auto dir = fs::temp_directory_path() / ("motioncue_spec_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "tiny");
+  fs::current_path(dir);
+  std::string error;
+  SynthSpec spec;
+  try {
+    spec = load_spec("tiny");
+  } catch (const motioncue::Error& e) {
+    error = e.what();
+  }
+  fs::current_path(previous);
+  fs::remove_all(dir);
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(spec.name, load_spec("tiny").name);
 }

@@ -3,6 +3,7 @@
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/folder_lock.h"
 #include "motioncue/core/log.h"
 
 namespace fs = std::filesystem;
@@ -20,6 +21,7 @@ RunDir::RunDir(fs::path dir, ExistingRun existing) : dir_(std::move(dir)) {
   }
   fs::create_directories(dir_, ec);
   if (ec) throw Error("cannot create output folder: " + ec.message()).file(dir_.string());
+  lock_ = std::make_shared<const FolderLock>(dir_);
 }
 
 void RunDir::record(const Config& config) const {

@@ -15,7 +15,8 @@ enum class ExistingRun { kRefuse, kReuse };
 class RunDir {
  public:
   // Creates `dir`. An existing non-empty folder is an Error unless `existing` is kReuse
-  // (resuming, or a verb that fills a cache).
+  // (resuming, or a verb that fills a cache). The folder is claimed (FolderLock) until this
+  // RunDir and its copies go: a second process writing it is an Error.
   RunDir(std::filesystem::path dir, ExistingRun existing = ExistingRun::kRefuse);
 
   const std::filesystem::path& path() const { return dir_; }
@@ -28,6 +29,7 @@ class RunDir {
 
  private:
   std::filesystem::path dir_;
+  std::shared_ptr<const void> lock_;   // the FolderLock
   mutable std::shared_ptr<void> log_;  // the log.txt sink, removed with the last copy
 };
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <mutex>
 #include <numeric>
 #include <regex>
@@ -15,6 +16,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/folder_lock.h"
 #include "motioncue/core/json_file.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/core/npz.h"
@@ -230,9 +232,13 @@ std::string effective_spec_text(const SynthSpec& spec) {
                             "$1seed: " + std::to_string(spec.seed));
 }
 
-// Stops a run from mixing two different benchmarks in one folder.
-void claim_output(const SynthSpec& spec, const fs::path& out) {
+// Stops a run from mixing two different benchmarks, or a benchmark and unrelated files, in one
+// folder, and two processes from writing it at once. The returned claim lasts the whole run.
+std::unique_ptr<FolderLock> claim_output(const SynthSpec& spec, const fs::path& out) {
+  if (fs::exists(out) && !fs::is_directory(out))
+    throw Error("output path exists and is not a folder").file(out.string());
   fs::create_directories(out);
+  auto lock = std::make_unique<FolderLock>(out);
   const fs::path marker = out / "spec.yaml";
   const std::string text = effective_spec_text(spec);
   if (fs::exists(marker)) {
@@ -240,9 +246,13 @@ void claim_output(const SynthSpec& spec, const fs::path& out) {
       throw Error("the output folder holds a benchmark made from another spec or seed")
           .file(marker.string())
           .expected("the same spec and seed to resume, or an empty folder");
-    return;
+    return lock;
   }
+  if (!fs::is_empty(out))
+    throw Error("output folder is not empty and holds no benchmark; choose another --out")
+        .file(out.string());
   write_file_atomic(marker, text);
+  return lock;
 }
 
 struct SplitStats {
@@ -279,7 +289,7 @@ std::string sequence_name(int index) { return fmt::format("seq_{:04d}", index); 
 
 GenerateSummary generate_benchmark(const SynthSpec& spec, const body::BodyModel& model,
                                    const fs::path& out, const GenerateOptions& options) {
-  claim_output(spec, out);
+  const auto claim = claim_output(spec, out);
   const BodyAssets assets = make_body_assets(model);
   GenerateSummary summary;
   std::mutex mutex;

@@ -212,7 +212,9 @@ std::string builtin_spec_text(const std::string& name) {
 
 SynthSpec load_spec(const std::string& name_or_file) {
   const std::filesystem::path path(name_or_file);
-  if (std::filesystem::exists(path)) return parse_spec(read_file_text(path), path.string());
+  // A folder cannot be a spec file: `--spec tiny` beside a folder named tiny means the built-in.
+  if (std::filesystem::exists(path) && !std::filesystem::is_directory(path))
+    return parse_spec(read_file_text(path), path.string());
   return parse_spec(builtin_spec_text(name_or_file), "built-in spec '" + name_or_file + "'");
 }
 
