@@ -21,8 +21,9 @@ FolderLock::FolderLock(const std::filesystem::path& dir) {
     ::close(fd_);
     fd_ = -1;
     if (error == EWOULDBLOCK)
-      throw Error("another motioncue process is writing to this folder; wait for it or choose "
-                  "another output folder")
+      throw Error(
+          "another motioncue process is writing to this folder; wait for it or choose "
+          "another output folder")
           .file(dir.string());
     throw Error(std::string("cannot lock the output folder: ") + std::strerror(error))
         .file(dir.string());

@@ -630,7 +630,8 @@ std::map<std::string, OpFn> build_table() {
   };
   t["Shape"] = [](const OpCall& c) -> Values {
     need_inputs(c, 1);
-    const auto sizes = tf_layout(c.in[0]).sizes();
+    const Tensor input = tf_layout(c.in[0]);  // sizes() points into it: keep it alive
+    const auto sizes = input.sizes();
     return plain(
         at::tensor(std::vector<std::int64_t>(sizes.begin(), sizes.end()), at::kLong).to(at::kInt));
   };
