@@ -57,7 +57,7 @@ TEST(KeypointModels, MoveNetKeypointsAreTheNetworkOutputThroughTheCrop) {
   ASSERT_EQ(whole.size(), 1u);
   const auto placed =
       net->person_in(figure_frame(192, 500, 400, 150, 100), box_cropping_to(192, 150, 100));
-  EXPECT_NEAR(placed.box.x, box_cropping_to(192, 150, 100).x, 1e-9);  // the box given
+  EXPECT_DOUBLE_EQ(placed.box.x, box_cropping_to(192, 150, 100).x);  // the box given, copied
   for (int j = 0; j < 17; ++j) {
     const auto& k = whole[0].keypoints[j];
     EXPECT_NEAR(k.x, ref[3 * j + 1] * 192, 1e-2) << j;
