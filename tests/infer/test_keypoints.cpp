@@ -22,14 +22,7 @@ namespace {
 
 // The figure at `size` px, placed at (x0, y0) on a grey canvas, as a BGR image file.
 fs::path write_figure(const fs::path& file, int size, int canvas_w, int canvas_h, int x0, int y0) {
-  const auto rgb = motioncue::testing::synthetic_person_image(size);
-  cv::Mat canvas(canvas_h, canvas_w, CV_8UC3, cv::Scalar(110, 110, 110));
-  for (int y = 0; y < size; ++y)
-    for (int x = 0; x < size; ++x)
-      for (int c = 0; c < 3; ++c)
-        canvas.at<cv::Vec3b>(y0 + y, x0 + x)[2 - c] =
-            static_cast<uchar>(rgb[(y * size + x) * 3 + c]);
-  cv::imwrite(file.string(), canvas);
+  cv::imwrite(file.string(), motioncue::testing::figure_frame(size, canvas_w, canvas_h, x0, y0));
   return file;
 }
 

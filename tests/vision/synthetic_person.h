@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <opencv2/core.hpp>
+
 namespace motioncue::testing {
 
 inline std::vector<std::int32_t> synthetic_person_image(int size) {
@@ -46,6 +48,18 @@ inline std::vector<std::int32_t> synthetic_person_image(int size) {
     }
   }
   return image;
+}
+
+// The figure at `size` px, drawn into a `width` x `height` grey BGR frame at (x0, y0).
+inline cv::Mat figure_frame(int size, int width, int height, int x0, int y0) {
+  const auto rgb = synthetic_person_image(size);
+  cv::Mat frame(height, width, CV_8UC3, cv::Scalar(110, 110, 110));
+  for (int y = 0; y < size; ++y)
+    for (int x = 0; x < size; ++x)
+      for (int c = 0; c < 3; ++c)
+        frame.at<cv::Vec3b>(y0 + y, x0 + x)[2 - c] =
+            static_cast<uchar>(rgb[(y * size + x) * 3 + c]);
+  return frame;
 }
 
 }  // namespace motioncue::testing

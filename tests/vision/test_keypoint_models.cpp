@@ -20,17 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The fixture figure, drawn into a `width` x `height` grey BGR frame at (x0, y0).
-cv::Mat figure_frame(int size, int width, int height, int x0, int y0) {
-  const auto rgb = motioncue::testing::synthetic_person_image(size);
-  cv::Mat frame(height, width, CV_8UC3, cv::Scalar(110, 110, 110));
-  for (int y = 0; y < size; ++y)
-    for (int x = 0; x < size; ++x)
-      for (int c = 0; c < 3; ++c)
-        frame.at<cv::Vec3b>(y0 + y, x0 + x)[2 - c] =
-            static_cast<uchar>(rgb[(y * size + x) * 3 + c]);
-  return frame;
-}
+using motioncue::testing::figure_frame;
 
 std::vector<float> fixture(const std::string& model, const std::string& node) {
   const fs::path dir = fs::path(MOTIONCUE_FIXTURES) / "vision" / model;
