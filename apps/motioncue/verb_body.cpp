@@ -253,8 +253,7 @@ void setup(CLI::App& app) {
   });
 }
 
-motioncue::cli::VerbRegistration reg("body",
-                                     "Build, inspect, pose, export or render the body model",
-                                     setup);
+motioncue::cli::VerbRegistration register_body(
+    "body", "Build, inspect, pose, export or render the body model", setup);
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 namespace {
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_demo(
     "demo",
     "Run the whole low-data experiment on the built-in synthetic benchmark and write a report",
     [](CLI::App& app) {

@@ -16,7 +16,7 @@ struct GapOptions {
   motioncue::eval::KeypointGapOptions gap;
 };
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_domain_gap(
     "domain-gap",
     "Score a pretrained keypoint model (MoveNet, BlazePose) on a benchmark's exact 2D keypoints",
     [](CLI::App& app) {

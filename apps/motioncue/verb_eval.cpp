@@ -20,7 +20,7 @@ struct EvalOptions {
   int batch_size = 32;
 };
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_eval(
     "eval", "Evaluate a checkpoint on a split of a benchmark", [](CLI::App& app) {
       auto o = std::make_shared<EvalOptions>();
       app.add_option("--checkpoint", o->checkpoint, "network checkpoint")->required();

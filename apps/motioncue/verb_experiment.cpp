@@ -42,7 +42,7 @@ std::vector<T> restrict_to(const std::vector<T>& spec_values, const std::vector<
   return wanted;
 }
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_experiment(
     "experiment", "Run an experiment spec (configs/experiments/*.yaml) and aggregate its results",
     [](CLI::App& app) {
       auto o = std::make_shared<ExperimentOptions>();

@@ -87,7 +87,7 @@ void dataset(const FlowOptions& o) {
       cache_dir.string().c_str());
 }
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_flow(
     "flow", "Precompute optical flow of a dataset's frame pairs, or of one image pair",
     [](CLI::App& app) {
       auto o = std::make_shared<FlowOptions>();

@@ -8,7 +8,7 @@
 
 namespace {
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_infer(
     "infer", "Estimate the body of every person in an image, a folder of images or a video",
     [](CLI::App& app) {
       auto o = std::make_shared<motioncue::infer::InferOptions>();

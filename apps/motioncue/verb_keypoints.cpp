@@ -8,7 +8,7 @@
 
 namespace {
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_keypoints(
     "keypoints",
     "2D keypoints (COCO-17 and motioncue's 24) of every person in images, a folder or a video",
     [](CLI::App& app) {

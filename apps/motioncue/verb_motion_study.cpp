@@ -19,7 +19,7 @@ struct MotionStudyCli {
   int resolution = 0, batch_size = 32;
 };
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_motion_study(
     "motion-study",
     "E5: compare optical flow with the network's own 2D joint motion over frame gaps",
     [](CLI::App& app) {

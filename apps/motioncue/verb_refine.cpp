@@ -16,7 +16,7 @@ struct RefineOptions {
   long long seed = -1;
 };
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_refine(
     "refine", "Refine a trained network with motion cues from unlabeled video", [](CLI::App& app) {
       auto opts = std::make_shared<RefineOptions>();
       motioncue::cli::add_config_options(app, opts->config);

@@ -18,7 +18,7 @@ struct SynthArgs {
   std::string body_model;
 };
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_synth(
     "synth", "Generate the synthetic video benchmark (labeled images, videos, exact ground truth)",
     [](CLI::App& app) {
       auto args = std::make_shared<SynthArgs>();

@@ -40,12 +40,12 @@ namespace {
 namespace fs = std::filesystem;
 namespace mc = motioncue;
 
-struct TrainOptions {
+struct TemporalTrainOptions {
   std::string init, data, out, labeled, body_model, device = "auto", flow = "oracle", flow_cache;
   mc::temporal::ContextTrainingOptions training;
 };
 
-struct EvalOptions {
+struct TemporalEvalOptions {
   std::string checkpoint, context, data, split = "test", out, predictions, body_model,
                                          device = "auto", filter;
   int batch_size = 32;
@@ -60,7 +60,7 @@ fs::path split_dir(const std::string& data, const std::string& split) {
 }
 
 void add_train(CLI::App& app) {
-  auto o = std::make_shared<TrainOptions>();
+  auto o = std::make_shared<TemporalTrainOptions>();
   auto* sub = app.add_subcommand("train", "Train the temporal context on unlabeled video");
   sub->add_option("--init", o->init, "network checkpoint to start from")->required();
   sub->add_option("--data", o->data, "benchmark root (uses <root>/unlabeled) or a split folder")
@@ -130,7 +130,7 @@ void add_train(CLI::App& app) {
 }
 
 void add_eval(CLI::App& app) {
-  auto o = std::make_shared<EvalOptions>();
+  auto o = std::make_shared<TemporalEvalOptions>();
   auto* sub = app.add_subcommand(
       "eval", "Score the network with temporal context, the One-Euro filter or the optimiser");
   sub->add_option("--checkpoint", o->checkpoint, "network checkpoint")->required();
@@ -311,14 +311,13 @@ void add_plot_accel(CLI::App& app) {
   });
 }
 
-mc::cli::VerbRegistration reg("temporal",
-                              "Temporal context, One-Euro filter and sequence optimiser",
-                              [](CLI::App& app) {
-                                add_train(app);
-                                add_eval(app);
-                                add_filter_study(app);
-                                add_plot_accel(app);
-                                app.require_subcommand(1);
-                              });
+mc::cli::VerbRegistration register_temporal(
+    "temporal", "Temporal context, One-Euro filter and sequence optimiser", [](CLI::App& app) {
+      add_train(app);
+      add_eval(app);
+      add_filter_study(app);
+      add_plot_accel(app);
+      app.require_subcommand(1);
+    });
 
 }  // namespace

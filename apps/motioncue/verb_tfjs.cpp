@@ -112,7 +112,7 @@ void run_tfjs(const TfjsRunOptions& o) {
   std::cout << nodes.size() << " nodes written to " << o.out.string() << "\n";
 }
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_tfjs(
     "tfjs",
     "Run a TensorFlow.js graph model on an input and write chosen nodes as .npy (for checks)",
     [](CLI::App& app) {

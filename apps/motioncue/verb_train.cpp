@@ -49,7 +49,7 @@ motioncue::train::TrainSummary resume_run(const TrainOptions& opts) {
   return motioncue::train::run_training(config, run, {true, opts.stop_after});
 }
 
-motioncue::cli::VerbRegistration reg(
+motioncue::cli::VerbRegistration register_train(
     "train", "Train the single-image network on labeled images (the baseline)", [](CLI::App& app) {
       auto opts = std::make_shared<TrainOptions>();
       motioncue::cli::add_config_options(app, opts->config);

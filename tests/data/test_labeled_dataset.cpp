@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "../support/error_text.h"
 #include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
 #include "motioncue/data/labeled_dataset.h"
@@ -13,21 +14,8 @@ using motioncue::Error;
 
 namespace {
 
-// The message of the Error thrown by f (fails the test when none is thrown).
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no motioncue::Error thrown";
-  return {};
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using motioncue::testing::contains;
+using motioncue::testing::error_of;
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include "../support/error_text.h"
 #include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
 #include "motioncue/data/network_input.h"
@@ -18,20 +19,8 @@ using motioncue::Error;
 
 namespace {
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no motioncue::Error thrown";
-  return {};
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using motioncue::testing::contains;
+using motioncue::testing::error_of;
 
 }  // namespace
 

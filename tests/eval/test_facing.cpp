@@ -184,10 +184,8 @@ TEST(MpjpeRot, ARotatedCopyIsZeroAScaledOneIsNot) {
 
 namespace {
 
-const motioncue::body::BodyModel& body() { return motioncue::testing::default_body_model(); }
-
 // `tiny` shrunk: four test sequences of six frames.
-const std::filesystem::path& benchmark() {
+const std::filesystem::path& facing_benchmark() {
   static const std::unique_ptr<motioncue::testing::TempDir> dir = [] {
     motioncue::testing::SmallBenchmarkSizes n;
     n.test_sequences = 4;
@@ -203,7 +201,7 @@ TEST(FacingOnSyntheticVideo, TheTruthsFacingAgreesWithItsGlobalOrientation) {
   // The body model's rest pose faces +z, so the truth's global orientation R (pose[0:3], camera
   // frame) turns that to R e_z: where it is clearly towards or away from the camera, the
   // joint-based facing must say the same. This checks the camera-frame convention.
-  const auto dataset = motioncue::data::VideoDataset::open(benchmark() / "test");
+  const auto dataset = motioncue::data::VideoDataset::open(facing_benchmark() / "test");
   int64_t clear = 0, away = 0, total = 0;
   for (int64_t s = 0; s < dataset.num_sequences(); ++s) {
     const auto& a = dataset.annotations(s);
@@ -235,14 +233,15 @@ TEST(FacingOnSyntheticVideo, TheTruthsFacingAgreesWithItsGlobalOrientation) {
 }
 
 TEST(FacingOnSyntheticVideo, TheEvaluatorReportsItForTheSplit) {
-  const auto dataset = motioncue::data::VideoDataset::open(benchmark() / "test");
+  const auto dataset = motioncue::data::VideoDataset::open(facing_benchmark() / "test");
   // Every frame gets the initial state, one facing for the whole split.
   const auto network = motioncue::testing::constant_network(32);
   ev::EvalOptions options;
   options.resolution = 32;
   options.batch_size = 5;  // batches that cut across sequences
   options.with_vertices = false;
-  const auto r = ev::evaluate(ev::single_frame_predictor(network), body(), dataset, options);
+  const auto r = ev::evaluate(ev::single_frame_predictor(network),
+                              motioncue::testing::default_body_model(), dataset, options);
   const auto& f = r.facing;
   EXPECT_EQ(f.frames, 24);
   EXPECT_EQ(f.pairs, 4 * 5);

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path& benchmark() {
+const fs::path& gap_benchmark() {
   static const auto data = [] {
     motioncue::testing::SmallBenchmarkSizes n;
     n.test_sequences = 2;
@@ -34,7 +34,7 @@ TEST(KeypointGap, CountsAddUpAndMotionsAreFamilies) {
   motioncue::eval::KeypointGapOptions o;
   o.model = "movenet-lightning";
   o.progress = false;
-  const auto report = motioncue::eval::measure_keypoint_gap(benchmark() / "test", o);
+  const auto report = motioncue::eval::measure_keypoint_gap(gap_benchmark() / "test", o);
   EXPECT_EQ(report.frames, 6);
   EXPECT_GT(report.limbs.total, 0);
   EXPECT_LE(report.limbs.total, 6 * 12);
@@ -47,7 +47,7 @@ TEST(KeypointGap, CountsAddUpAndMotionsAreFamilies) {
   EXPECT_EQ(by_sequence, report.limbs.total);
   EXPECT_EQ(by_joint, report.limbs.total + report.face.total);
   std::set<std::string> families;
-  for (const auto& entry : fs::directory_iterator(benchmark() / "test"))
+  for (const auto& entry : fs::directory_iterator(gap_benchmark() / "test"))
     if (entry.is_directory())
       families.insert(motioncue::read_json_file(entry.path() / "meta.json")["family"]);
   for (const auto& [name, c] : report.per_motion) EXPECT_TRUE(families.count(name)) << name;
@@ -63,7 +63,9 @@ TEST(KeypointGap, BadInputIsAnError) {
   motioncue::eval::KeypointGapOptions o;
   o.every = 0;
   o.progress = false;
-  EXPECT_THROW(motioncue::eval::measure_keypoint_gap(benchmark() / "test", o), motioncue::Error);
+  EXPECT_THROW(motioncue::eval::measure_keypoint_gap(gap_benchmark() / "test", o),
+               motioncue::Error);
   o.every = 1;
-  EXPECT_THROW(motioncue::eval::measure_keypoint_gap(benchmark() / "nosuch", o), motioncue::Error);
+  EXPECT_THROW(motioncue::eval::measure_keypoint_gap(gap_benchmark() / "nosuch", o),
+               motioncue::Error);
 }

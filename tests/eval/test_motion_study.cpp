@@ -171,10 +171,8 @@ TEST(MotionStudy, ParsesGaps) {
     EXPECT_THROW(ev::parse_gaps(bad), Error) << "'" << bad << "'";
 }
 
-const motioncue::body::BodyModel& body() { return motioncue::testing::default_body_model(); }
-
 // A small benchmark from the embedded `tiny` spec: two 4-frame test sequences with exact flow.
-const std::filesystem::path& benchmark() {
+const std::filesystem::path& study_benchmark() {
   static const std::unique_ptr<motioncue::testing::TempDir> dir = [] {
     motioncue::testing::SmallBenchmarkSizes n;
     n.labeled = 2, n.unlabeled_frames = 2, n.val_frames = 2, n.test_sequences = 2,
@@ -185,7 +183,7 @@ const std::filesystem::path& benchmark() {
 }
 
 TEST(MotionStudyDriver, OracleFlowOnSyntheticVideo) {
-  const auto dataset = motioncue::data::VideoDataset::open(benchmark() / "test");
+  const auto dataset = motioncue::data::VideoDataset::open(study_benchmark() / "test");
   // Every crop gets the initial state, so the predicted motion is exactly 0
   // and the network's error is exactly the ground-truth motion.
   const auto network = motioncue::testing::constant_network(32);
@@ -193,7 +191,8 @@ TEST(MotionStudyDriver, OracleFlowOnSyntheticVideo) {
   options.estimator = "oracle";
   options.gaps = {1, 3, 7};
   options.resolution = 32;
-  const auto r = ev::run_motion_study(network, body(), dataset, options);
+  const auto r =
+      ev::run_motion_study(network, motioncue::testing::default_body_model(), dataset, options);
   ASSERT_EQ(r.gaps.size(), 3u);
   for (std::size_t i = 0; i < 2; ++i) {
     const auto& g = r.gaps[i];
@@ -228,20 +227,26 @@ TEST(MotionStudyDriver, OracleFlowOnSyntheticVideo) {
   options.estimator = "dis-medium";
   options.gaps = {1};
   options.flow_cache_dir = out / "cache";
-  const auto dis = ev::run_motion_study(network, body(), dataset, options);
+  const auto dis =
+      ev::run_motion_study(network, motioncue::testing::default_body_model(), dataset, options);
   ASSERT_EQ(dis.gaps.size(), 1u);
   EXPECT_EQ(dis.gaps[0].no_flow, 0);
   EXPECT_EQ(dis.gaps[0].samples, r.gaps[0].samples + r.gaps[0].no_flow);
   EXPECT_TRUE(std::isfinite(dis.gaps[0].flow_error_px));
   EXPECT_FALSE(std::filesystem::is_empty(out / "cache"));
-  const auto again = ev::run_motion_study(network, body(), dataset, options);
+  const auto again =
+      ev::run_motion_study(network, motioncue::testing::default_body_model(), dataset, options);
   EXPECT_EQ(again.gaps[0].flow_error_px, dis.gaps[0].flow_error_px);
 
   options.gaps = {4, 9};
-  EXPECT_THROW(ev::run_motion_study(network, body(), dataset, options), Error);
+  EXPECT_THROW(
+      ev::run_motion_study(network, motioncue::testing::default_body_model(), dataset, options),
+      Error);
   options.gaps = {1};
   options.estimator = "no-such-flow";
-  EXPECT_THROW(ev::run_motion_study(network, body(), dataset, options), Error);
+  EXPECT_THROW(
+      ev::run_motion_study(network, motioncue::testing::default_body_model(), dataset, options),
+      Error);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../support/test_values.h"
 #include "motioncue/core/error.h"
 #include "motioncue/flow/metrics.h"
 #include "motioncue/flow/visualize.h"
@@ -10,7 +11,7 @@
 namespace motioncue::flow {
 namespace {
 
-const float kNaN = std::numeric_limits<float>::quiet_NaN();
+using motioncue::testing::kNaN;
 
 TEST(FlowError, HandComputedCase) {
   // Four pixels: errors 0, 5 (3-4-5, truth |(100,0)| = 100 -> 5 <= 5 % of 100: inlier),

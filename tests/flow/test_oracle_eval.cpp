@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "../support/temp_dir.h"
+#include "../support/test_values.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/flow/oracle.h"
 #include "motioncue/flow/oracle_eval.h"
@@ -11,7 +12,7 @@
 namespace motioncue::flow {
 namespace {
 
-const float kNaN = std::numeric_limits<float>::quiet_NaN();
+using motioncue::testing::kNaN;
 
 void write_truth(const std::filesystem::path& seq, int frame, cv::Size size, cv::Vec2f v) {
   std::vector<float> values;

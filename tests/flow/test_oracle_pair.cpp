@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "../support/temp_dir.h"
+#include "../support/test_values.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/flow/estimator.h"
@@ -14,7 +15,7 @@
 namespace motioncue::flow {
 namespace {
 
-const float kNaN = std::numeric_limits<float>::quiet_NaN();
+using motioncue::testing::kNaN;
 
 TEST(CropFlow, ConstantFlowScalesByTheZoom) {
   const cv::Mat full(480, 640, CV_32FC2, cv::Scalar(6.0, -4.0));

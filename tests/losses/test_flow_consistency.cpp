@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "../support/test_values.h"
 #include "flow_fields.h"
 #include "grad_check.h"
 #include "motioncue/core/error.h"
@@ -13,7 +14,7 @@ using motioncue::losses::FlowLossOptions;
 using motioncue::testing::affine_flow;
 using motioncue::testing::constant_flow;
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using motioncue::testing::kDouble;
 
 FlowLossOptions options_at(int resolution) {
   FlowLossOptions o;

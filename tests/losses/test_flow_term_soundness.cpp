@@ -112,7 +112,7 @@ at::Tensor exact_flow(const at::Tensor& verts_a, const at::Tensor& cam_a, const 
     const auto gt = geometry::ground_truth_flow(a.data_ptr<float>(), b.data_ptr<float>(), v,
                                                 faces.data_ptr<int64_t>(), faces.size(0), kRes,
                                                 kRes, /*perspective_correct=*/false);
-    auto acc = out[i];
+    auto acc = out.accessor<double, 4>()[i];
     for (int y = 0; y < kRes; ++y)
       for (int x = 0; x < kRes; ++x) {
         const bool valid = gt.covered.at<uint8_t>(y, x) && gt.visible_in_2.at<uint8_t>(y, x);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "../support/test_values.h"
 #include "flow_fields.h"
 #include "grad_check.h"
 #include "motioncue/geometry/primitives.h"
@@ -14,7 +15,7 @@ using motioncue::geometry::TriangleMesh;
 using motioncue::testing::affine_flow;
 using motioncue::testing::constant_flow;
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using motioncue::testing::kDouble;
 
 at::Tensor vertices_of(const TriangleMesh& mesh, int64_t n) {
   return torch::from_blob(const_cast<float*>(mesh.vertices.data()), {1, mesh.num_vertices(), 3},
@@ -38,7 +39,7 @@ TriangleMesh combine(const TriangleMesh& front, const TriangleMesh& back) {
   return out;
 }
 
-FlowLossOptions options_at(int resolution) {
+FlowLossOptions options_at_resolution(int resolution) {
   FlowLossOptions o;
   o.resolution = resolution;
   return o;
@@ -53,15 +54,15 @@ TEST(FlowFromMeshes, ZeroForARigidTranslationMatchingTheFlow) {
   const auto cam = torch::tensor({{0.8, 0.0, 0.0}, {0.6, 0.1, -0.1}}, kDouble);
   // Pixel motion = s * shift_xy * R / 2.
   const auto d = cam.narrow(1, 0, 1) * shift.narrow(1, 0, 2) * (r / 2.0);
-  const auto terms =
-      flow_consistency_loss_from_meshes(verts1, cam, verts2, cam, faces_of(mesh),
-                                        constant_flow(d, r), constant_flow(-d, r), options_at(r));
+  const auto terms = flow_consistency_loss_from_meshes(verts1, cam, verts2, cam, faces_of(mesh),
+                                                       constant_flow(d, r), constant_flow(-d, r),
+                                                       options_at_resolution(r));
   EXPECT_NEAR(terms.loss.item<double>(), 0.0, 1e-18);
   EXPECT_EQ(terms.mean_visible_fraction, 1.0);
   EXPECT_EQ(terms.pairs_kept, 4);
-  const auto wrong = flow_consistency_loss_from_meshes(verts1, cam, verts2, cam, faces_of(mesh),
-                                                       constant_flow(d + 0.5, r),
-                                                       constant_flow(-d, r), options_at(r));
+  const auto wrong = flow_consistency_loss_from_meshes(
+      verts1, cam, verts2, cam, faces_of(mesh), constant_flow(d + 0.5, r), constant_flow(-d, r),
+      options_at_resolution(r));
   EXPECT_GT(wrong.loss.item<double>(), 1e-3);
 }
 
@@ -84,14 +85,15 @@ TEST(FlowFromMeshes, OccludedVerticesDoNotCount) {
   EXPECT_TRUE(pair.both_visible.narrow(1, 0, front.num_vertices()).all().item<bool>());
   EXPECT_FALSE(
       pair.both_visible.narrow(1, front.num_vertices(), back.num_vertices()).any().item<bool>());
-  const auto terms = flow_consistency_loss_from_meshes(
-      verts1, cam, verts2, cam, faces, constant_flow(d, r), constant_flow(-d, r), options_at(r));
+  const auto terms =
+      flow_consistency_loss_from_meshes(verts1, cam, verts2, cam, faces, constant_flow(d, r),
+                                        constant_flow(-d, r), options_at_resolution(r));
   EXPECT_NEAR(terms.loss.item<double>(), 0.0, 1e-18);
 
   const auto all = project_pair(verts1, cam, verts2, cam, faces, r, /*visibility=*/false);
   EXPECT_TRUE(all.both_visible.all().item<bool>());
   const auto counted = flow_consistency_loss(all.p1, all.p2, all.both_visible, constant_flow(d, r),
-                                             constant_flow(-d, r), options_at(r));
+                                             constant_flow(-d, r), options_at_resolution(r));
   EXPECT_GT(counted.loss.item<double>(), 1e-3);
 }
 
@@ -118,7 +120,7 @@ TEST(FlowFromMeshes, GradientsMatchFiniteDifferencesForVerticesAndCameras) {
   const auto coarse = torch::randn({2, 2, 6, 6}, kDouble) * 3;
   const auto flow_fw = torch::upsample_bilinear2d(coarse, {r, r}, false);
   const auto flow_bw = torch::upsample_bilinear2d(-coarse, {r, r}, false);
-  auto o = options_at(r);
+  auto o = options_at_resolution(r);
   o.normalize = false;  // the normaliser is a constant for autograd, not for finite differences
   const auto terms =
       flow_consistency_loss_from_meshes(verts1, cam1, verts2, cam2, faces, flow_fw, flow_bw, o);
@@ -159,7 +161,7 @@ TEST(FlowFromMeshes, AdamOnFreeCamerasOfAToyMeshLowersTheLoss) {
   for (int step = 0; step < 40; ++step) {
     adam.zero_grad();
     const auto terms = flow_consistency_loss_from_meshes(verts, cam1, verts, cam2, faces, flow_fw,
-                                                         flow_bw, options_at(r));
+                                                         flow_bw, options_at_resolution(r));
     if (step == 0) first = terms.loss.item<double>();
     last = terms.loss.item<double>();
     terms.loss.backward();

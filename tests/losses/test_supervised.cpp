@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "../support/test_values.h"
 #include "motioncue/core/error.h"
 #include "motioncue/losses/keypoints.h"
 #include "motioncue/losses/supervised.h"
@@ -11,7 +12,7 @@ namespace {
 
 using namespace motioncue::losses;
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using motioncue::testing::kDouble;
 
 struct Prediction {
   at::Tensor rotmats, betas, cam, keypoints3d;

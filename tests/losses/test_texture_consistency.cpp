@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "../support/test_values.h"
 #include "grad_check.h"
 #include "motioncue/core/error.h"
 #include "motioncue/losses/texture_consistency.h"
@@ -9,7 +10,7 @@ namespace {
 
 using motioncue::losses::texture_consistency_loss;
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using motioncue::testing::kDouble;
 
 TEST(TextureConsistency, ZeroWhenTheColoursAgree) {
   // Frame 2 is frame 1 moved by whole pixels; the vertices move with it.

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "../support/compact_network.h"
+#include "../support/error_text.h"
 #include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
@@ -20,12 +22,7 @@ using motioncue::testing::TempDir;
 
 namespace {
 
-mm::NetworkConfig compact64() {
-  mm::NetworkConfig c;
-  c.backbone = "compact";
-  c.resolution = 64;
-  return c;
-}
+using motioncue::testing::compact64;
 
 // One Adam step on a fixed batch with dropout and BatchNorm in training mode, so the step
 // consumes the default generator (dropout masks).
@@ -39,14 +36,7 @@ void train_step(mm::PoseNetwork& net, torch::optim::Adam& adam, const at::Tensor
   adam.step();
 }
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const motioncue::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using motioncue::testing::message_of;
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "../support/compact_network.h"
 #include "motioncue/body/rotations.h"
 #include "motioncue/core/error.h"
 #include "motioncue/model/network.h"
@@ -11,12 +12,7 @@ namespace mm = motioncue::model;
 
 namespace {
 
-mm::NetworkConfig compact64() {
-  mm::NetworkConfig c;
-  c.backbone = "compact";
-  c.resolution = 64;
-  return c;
-}
+using motioncue::testing::compact64;
 
 std::map<std::string, at::Tensor> as_map(const std::vector<std::pair<std::string, at::Tensor>>& v) {
   return {v.begin(), v.end()};

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <set>
 
+#include "../support/compact_network.h"
+#include "../support/error_text.h"
 #include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
@@ -17,11 +19,8 @@ namespace {
 
 const std::filesystem::path kFixtures = std::filesystem::path(MOTIONCUE_FIXTURES) / "model";
 
-mm::PoseNetwork compact64() {
-  mm::NetworkConfig c;
-  c.backbone = "compact";
-  c.resolution = 64;
-  return mm::PoseNetwork(c, mm::InitialState::upright_default());
+mm::PoseNetwork compact64_network() {
+  return mm::PoseNetwork(motioncue::testing::compact64(), mm::InitialState::upright_default());
 }
 
 at::Tensor array(const motioncue::Npz& npz, const std::string& key) {
@@ -29,19 +28,12 @@ at::Tensor array(const motioncue::Npz& npz, const std::string& key) {
   return torch::tensor(a.to_f32()).reshape(a.shape);
 }
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const motioncue::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using motioncue::testing::message_of;
 
 }  // namespace
 
 TEST(PytorchImport, StateDictMapsEveryTensorAndReproducesPytorchOutputs) {
-  auto net = compact64();
+  auto net = compact64_network();
   const auto report = mm::import_pytorch_weights(kFixtures / "compact_hmr_state_dict.pt", net);
   const size_t expected = net.named_parameters().size() + net.named_buffers().size();
   EXPECT_EQ(report.matched.size(), expected);
@@ -76,7 +68,7 @@ TEST(PytorchImport, StateDictMapsEveryTensorAndReproducesPytorchOutputs) {
 }
 
 TEST(PytorchImport, SpinCheckpointWithDataParallelPrefix) {
-  auto a = compact64(), b = compact64();
+  auto a = compact64_network(), b = compact64_network();
   mm::import_pytorch_weights(kFixtures / "compact_hmr_state_dict.pt", a);
   auto report = mm::import_pytorch_weights(kFixtures / "compact_hmr_spin_checkpoint.pt", b);
   EXPECT_EQ(report.matched.size(), 85u);
@@ -115,7 +107,7 @@ TEST(PytorchImport, WrongArchitectureNamesTheParameterAndChangesNothing) {
 TEST(PytorchImport, NonCheckpointFilesAreReported) {
   TempDir dir;
   motioncue::write_file_atomic(dir / "junk.pt", std::string("this is not a zip archive"));
-  auto net = compact64();
+  auto net = compact64_network();
   auto msg = message_of([&] { mm::import_pytorch_weights(dir / "junk.pt", net); });
   EXPECT_NE(msg.find("junk.pt"), std::string::npos) << msg;
   EXPECT_NE(msg.find("not a PyTorch zip checkpoint"), std::string::npos) << msg;
@@ -132,12 +124,12 @@ TEST(PytorchImport, NonCheckpointFilesAreReported) {
 TEST(PytorchExport, WritesADictThatReadsBackExactly) {
   TempDir dir;
   torch::manual_seed(4);
-  auto net = compact64();
+  auto net = compact64_network();
   mm::export_pytorch_weights(dir / "out.pt", net);
   // Read back by this module's reader and by LibTorch's own unpickler (torch.load's format).
   auto back = mm::read_pytorch_state_dict(dir / "out.pt");
   EXPECT_EQ(back.size(), 85u);
-  auto fresh = compact64();
+  auto fresh = compact64_network();
   mm::import_pytorch_weights(dir / "out.pt", fresh);
   auto a = net.named_parameters(), b = fresh.named_parameters();
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i].second, b[i].second));

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "default_body.h"
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/progress.h"
 #include "motioncue/synth/generator.h"
@@ -22,11 +23,6 @@ struct SmallBenchmarkSizes {
   int val_frames = 3;
   int test_sequences = 1, test_frames = 2;
 };
-
-inline const body::BodyModel& default_body_model() {
-  static const body::BodyModel model = body::load_default_model();
-  return model;
-}
 
 // Generates the benchmark into a new TempDir (removed when the returned pointer dies).
 inline std::unique_ptr<TempDir> make_small_benchmark(const SmallBenchmarkSizes& n) {

@@ -34,6 +34,9 @@ std::map<std::string, std::vector<std::uint8_t>> read_tree(const fs::path& root)
   return files;
 }
 
+}  // namespace
+
+// Outside the anonymous namespace: gtest derives a class per TEST_F from it.
 class Tiny : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -53,6 +56,8 @@ class Tiny : public ::testing::Test {
   static inline synth::SynthSpec spec_;
   static inline synth::GenerateSummary summary_;
 };
+
+namespace {
 
 // u = fx * x / z + cx, v = fy * y / z + cy, the pinhole of docs/FORMATS.md.
 void expect_projection(const std::vector<double>& p3, int stride3, const std::vector<double>& p2,

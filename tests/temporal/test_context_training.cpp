@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "../support/default_body.h"
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
 #include "motioncue/model/network.h"
@@ -10,14 +11,7 @@
 namespace mm = motioncue::model;
 namespace mt = motioncue::temporal;
 
-namespace {
-
-const motioncue::body::BodyModel& body() {
-  static const auto model = motioncue::body::load_default_model();
-  return model;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(ContextTraining, StepsOnAClipMoveTheHeadsAndLowerTheLoss) {
   torch::manual_seed(40);
@@ -41,14 +35,16 @@ TEST(ContextTraining, StepsOnAClipMoveTheHeadsAndLowerTheLoss) {
   clip.flow_fw = torch::full({n, 2, 64, 64}, 1.5);
   clip.flow_bw = -clip.flow_fw;
 
-  auto first = mt::context_step(net, context, body(), clip, nullptr, options);
+  auto first = mt::context_step(net, context, motioncue::testing::default_body_model(), clip,
+                                nullptr, options);
   EXPECT_EQ(first.anchor, 0.0);  // zero heads: the context changes nothing yet
   EXPECT_GT(first.flow, 0.0);
   torch::optim::Adam adam(context.parameters(), torch::optim::AdamOptions(1e-3));
   double last = first.total.item<double>();
   for (int i = 0; i < 8; ++i) {
     adam.zero_grad();
-    auto terms = mt::context_step(net, context, body(), clip, nullptr, options);
+    auto terms = mt::context_step(net, context, motioncue::testing::default_body_model(), clip,
+                                  nullptr, options);
     terms.total.backward();
     adam.step();
     last = terms.total.item<double>();
@@ -83,5 +79,7 @@ TEST(ContextTraining, RejectsBadOptionsAndShapes) {
   clip.context_images = torch::zeros({1, 2, 3, 64, 64});  // k+1 = 3 expected
   clip.has_previous = {true};
   clip.images1 = clip.images2 = torch::zeros({1, 3, 64, 64});
-  EXPECT_THROW(mt::context_step(net, context, body(), clip, nullptr, good), motioncue::Error);
+  EXPECT_THROW(
+      mt::context_step(net, context, motioncue::testing::default_body_model(), clip, nullptr, good),
+      motioncue::Error);
 }

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "../support/default_body.h"
 #include "motioncue/body/body_model.h"
 #include "motioncue/body/rotations.h"
 #include "motioncue/core/error.h"
@@ -12,11 +13,6 @@ namespace mm = motioncue::model;
 namespace mt = motioncue::temporal;
 
 namespace {
-
-const motioncue::body::BodyModel& body() {
-  static const auto model = motioncue::body::load_default_model();
-  return model;
-}
 
 // A jittery toy sequence: a slow knee bend with noise on every joint.
 mm::Prediction toy_sequence(int64_t t_count) {
@@ -39,11 +35,15 @@ TEST(SequenceOptimiser, LowersItsObjectiveAndSmoothsTheJoints) {
   auto init = toy_sequence(8);
   mt::SequenceOptimiserOptions options;
   options.iterations = 30;
-  auto result = mt::optimise_sequence(body(), init, {}, {}, options);
+  auto result =
+      mt::optimise_sequence(motioncue::testing::default_body_model(), init, {}, {}, options);
   ASSERT_EQ(result.objective.size(), 31u);
   EXPECT_LT(result.objective.back(), 0.5 * result.objective.front());
-  auto before = body().forward(init.rotmats, init.betas).keypoints;
-  auto after = body().forward(result.prediction.rotmats, result.prediction.betas).keypoints;
+  auto before =
+      motioncue::testing::default_body_model().forward(init.rotmats, init.betas).keypoints;
+  auto after = motioncue::testing::default_body_model()
+                   .forward(result.prediction.rotmats, result.prediction.betas)
+                   .keypoints;
   EXPECT_LT(mt::smoothness_term(after).item<double>(),
             0.5 * mt::smoothness_term(before).item<double>());
 }
@@ -56,18 +56,20 @@ TEST(SequenceOptimiser, WithFlowsTheObjectiveStillFalls) {
   options.iterations = 10;
   options.flow.resolution = 64;
   auto flow = torch::zeros({t_count - 1, 2, 64, 64});
-  auto result = mt::optimise_sequence(body(), init, flow, flow, options);
+  auto result =
+      mt::optimise_sequence(motioncue::testing::default_body_model(), init, flow, flow, options);
   EXPECT_LT(result.objective.back(), result.objective.front());
-  EXPECT_THROW(
-      mt::optimise_sequence(body(), init, flow.slice(0, 0, 2), flow.slice(0, 0, 2), options),
-      motioncue::Error);
+  EXPECT_THROW(mt::optimise_sequence(motioncue::testing::default_body_model(), init,
+                                     flow.slice(0, 0, 2), flow.slice(0, 0, 2), options),
+               motioncue::Error);
 }
 
 TEST(SequenceOptimiser, ZeroIterationsReturnsTheInitialSequence) {
   auto init = toy_sequence(3);
   mt::SequenceOptimiserOptions options;
   options.iterations = 0;
-  auto result = mt::optimise_sequence(body(), init, {}, {}, options);
+  auto result =
+      mt::optimise_sequence(motioncue::testing::default_body_model(), init, {}, {}, options);
   EXPECT_TRUE(torch::allclose(result.prediction.pose6d, init.pose6d));
   EXPECT_TRUE(torch::allclose(result.prediction.rotmats, init.rotmats, 0, 1e-5));
 }

@@ -7,15 +7,9 @@
 #include "motioncue/body/joint_sets.h"
 #include "motioncue/body/rotations.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/tensor_checks.h"
 
 namespace motioncue::body {
-namespace {
-
-std::string shape_of(const at::Tensor& t) {
-  return t.defined() ? c10::str(t.sizes()) : std::string("undefined");
-}
-
-}  // namespace
 
 at::Tensor BodyModel::rest_joints() const { return j_template_; }
 
@@ -25,14 +19,14 @@ BodyOutput BodyModel::forward(const at::Tensor& rotmats_in, const at::Tensor& be
     throw Error("wrong rotation-matrix shape")
         .key("rotmats")
         .expected("(N, 24, 3, 3)")
-        .found(shape_of(rotmats_in));
+        .found(shape_string(rotmats_in));
   }
   const int64_t n = rotmats_in.size(0);
   if (!betas_in.defined() || betas_in.dim() != 2 || betas_in.size(0) != n) {
     throw Error("wrong betas shape")
         .key("betas")
         .expected("(" + std::to_string(n) + ", B)")
-        .found(shape_of(betas_in));
+        .found(shape_string(betas_in));
   }
   if (betas_in.size(1) > num_betas_) {
     throw Error("more betas than the model has shape directions")
@@ -128,7 +122,7 @@ BodyOutput BodyModel::forward(const at::Tensor& rotmats_in, const at::Tensor& be
 
 BodyOutput BodyModel::forward_axis_angle(const at::Tensor& pose, const at::Tensor& betas) const {
   if (!pose.defined() || pose.dim() != 2 || pose.size(1) != 3 * kNumJoints) {
-    throw Error("wrong pose shape").key("pose").expected("(N, 72)").found(shape_of(pose));
+    throw Error("wrong pose shape").key("pose").expected("(N, 72)").found(shape_string(pose));
   }
   return forward(axis_angle_to_matrix(pose.reshape({pose.size(0), kNumJoints, 3})), betas);
 }

@@ -9,9 +9,11 @@
 #include <string>
 
 #include "motioncue/core/error.h"
+#include "motioncue/core/tensor_checks.h"
 #include "motioncue/eval/metrics.h"
 
 namespace motioncue::eval {
+
 namespace {
 
 // LSP order (FORMATS.md); the hips are metrics.h's kRightHip and kLeftHip.
@@ -21,14 +23,10 @@ constexpr int64_t kNeck = 12;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string shape_of(const at::Tensor& t) {
-  return t.defined() ? c10::str(t.sizes()) : std::string("undefined tensor");
-}
-
 void check_joints(const at::Tensor& joints) {
   if (!joints.defined() || joints.dim() != 3 || joints.size(1) != kEvalJoints ||
       joints.size(2) != 3)
-    throw Error("evaluation joints must be N x 14 x 3").found(shape_of(joints));
+    throw Error("evaluation joints must be N x 14 x 3").found(shape_string(joints));
 }
 
 double share(const at::Tensor& flags) {
@@ -59,8 +57,8 @@ FacingSummary summarize_facing(const at::Tensor& pred, const at::Tensor& gt,
   check_joints(gt);
   if (pred.sizes() != gt.sizes())
     throw Error("predicted and ground-truth joints differ in shape")
-        .expected(shape_of(gt))
-        .found(shape_of(pred));
+        .expected(shape_string(gt))
+        .found(shape_string(pred));
   const int64_t n = pred.size(0);
   if (static_cast<int64_t>(sequence_ids.size()) != n)
     throw Error("one sequence id per frame is needed")

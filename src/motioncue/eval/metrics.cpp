@@ -4,16 +4,14 @@
 #include <limits>
 
 #include "motioncue/core/error.h"
+#include "motioncue/core/tensor_checks.h"
 #include "motioncue/geometry/procrustes.h"
 
 namespace motioncue::eval {
+
 namespace {
 
 constexpr double kMm = 1000.0;
-
-std::string shape_of(const at::Tensor& t) {
-  return t.defined() ? c10::str(t.sizes()) : std::string("undefined tensor");
-}
 
 // Computations run in float64 whatever the input dtype; device follows the input.
 at::Tensor as_double(const at::Tensor& t) { return t.to(torch::kDouble); }
@@ -21,18 +19,18 @@ at::Tensor as_double(const at::Tensor& t) { return t.to(torch::kDouble); }
 void check_joints(const at::Tensor& pred, const at::Tensor& gt) {
   for (const auto* t : {&pred, &gt})
     if (!t->defined() || t->dim() != 3 || t->size(1) != kEvalJoints || t->size(2) != 3)
-      throw Error("evaluation joints must be N x 14 x 3").found(shape_of(*t));
+      throw Error("evaluation joints must be N x 14 x 3").found(shape_string(*t));
   if (pred.sizes() != gt.sizes())
     throw Error("predicted and ground-truth joints differ in shape")
-        .expected(shape_of(gt))
-        .found(shape_of(pred));
+        .expected(shape_string(gt))
+        .found(shape_string(pred));
 }
 
 void check_vertices(const at::Tensor& pred, const at::Tensor& gt) {
   if (!pred.defined() || pred.dim() != 3 || pred.size(2) != 3 || pred.sizes() != gt.sizes())
     throw Error("predicted and ground-truth vertices must both be N x V x 3")
-        .expected(shape_of(gt))
-        .found(shape_of(pred));
+        .expected(shape_string(gt))
+        .found(shape_string(pred));
 }
 
 at::Tensor pelvis_aligned(const at::Tensor& joints) {
@@ -44,7 +42,7 @@ at::Tensor pelvis_aligned(const at::Tensor& joints) {
 
 at::Tensor pelvis(const at::Tensor& joints) {
   if (!joints.defined() || joints.dim() != 3 || joints.size(1) != kEvalJoints)
-    throw Error("evaluation joints must be N x 14 x 3").found(shape_of(joints));
+    throw Error("evaluation joints must be N x 14 x 3").found(shape_string(joints));
   return 0.5 * (joints.select(1, kRightHip) + joints.select(1, kLeftHip));
 }
 
@@ -87,7 +85,7 @@ at::Tensor pve(const at::Tensor& pred_vertices, const at::Tensor& gt_vertices,
     if (!t->defined() || t->dim() != 2 || t->size(0) != n || t->size(1) != 3)
       throw Error("pelvis positions must be N x 3")
           .expected(std::to_string(n) + " x 3")
-          .found(shape_of(*t));
+          .found(shape_string(*t));
   const auto p = as_double(pred_vertices) - as_double(pred_pelvis).unsqueeze(1);
   const auto g = as_double(gt_vertices) - as_double(gt_pelvis).unsqueeze(1);
   return (p - g).norm(2, -1).mean(1) * kMm;

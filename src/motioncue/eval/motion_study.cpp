@@ -36,21 +36,21 @@ namespace motioncue::eval {
 namespace {
 
 constexpr const char* kOracle = "oracle";
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 
 bool inside(const cv::Point2d& p, int resolution) {
   return p.x >= 0 && p.y >= 0 && p.x < resolution && p.y < resolution;
 }
 
 double mean(const std::vector<double>& v) {
-  if (v.empty()) return kNaN;
+  if (v.empty()) return kNoValue;
   double s = 0;
   for (double x : v) s += x;
   return s / double(v.size());
 }
 
 double median(std::vector<double> v) {
-  if (v.empty()) return kNaN;
+  if (v.empty()) return kNoValue;
   const auto mid = v.begin() + std::ptrdiff_t(v.size() / 2);
   std::nth_element(v.begin(), mid, v.end());
   if (v.size() % 2 == 1) return *mid;
@@ -188,7 +188,8 @@ GapSummary summarize_gap(int gap, const std::vector<PairMotionErrors>& pairs) {
   s.flow_error_median_px = median(flow);
   s.network_error_median_px = median(net);
   s.gt_motion_px = mean(motion);
-  s.ratio = s.samples > 0 && s.network_error_px > 0 ? s.flow_error_px / s.network_error_px : kNaN;
+  s.ratio =
+      s.samples > 0 && s.network_error_px > 0 ? s.flow_error_px / s.network_error_px : kNoValue;
   return s;
 }
 

@@ -3,19 +3,18 @@
 #include <torch/torch.h>
 
 #include "motioncue/core/error.h"
+#include "motioncue/core/tensor_checks.h"
 
 namespace motioncue::geometry {
-namespace {
 
-std::string shape_of(const at::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
+namespace {
 
 void check_points(const at::Tensor& points, const char* what) {
   if (points.dim() != 3 || points.size(2) != 3)
-    throw Error("wrong point tensor shape").key(what).expected("N x V x 3").found(shape_of(points));
+    throw Error("wrong point tensor shape")
+        .key(what)
+        .expected("N x V x 3")
+        .found(shape_string(points));
 }
 
 }  // namespace
@@ -27,7 +26,7 @@ at::Tensor weak_perspective_project(const at::Tensor& points, const at::Tensor& 
     throw Error("wrong camera tensor shape")
         .key("cam")
         .expected("N x 3 (s, tx, ty) with N = " + std::to_string(points.size(0)))
-        .found(shape_of(cam));
+        .found(shape_string(cam));
   if (!(resolution > 0))
     throw Error("resolution must be positive").found(std::to_string(resolution));
   const auto s = cam.narrow(1, 0, 1).unsqueeze(1);  // N x 1 x 1

@@ -3,24 +3,19 @@
 #include <torch/torch.h>
 
 #include "motioncue/core/error.h"
+#include "motioncue/core/tensor_checks.h"
 
 namespace motioncue::geometry {
-namespace {
-
-std::string shape_of(const at::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
-
-}  // namespace
 
 at::Tensor procrustes_align(const at::Tensor& X, const at::Tensor& Y,
                             const ProcrustesOptions& options) {
   if (X.dim() != 3 || X.size(2) != 3)
-    throw Error("wrong point set shape").key("X").expected("N x K x 3").found(shape_of(X));
+    throw Error("wrong point set shape").key("X").expected("N x K x 3").found(shape_string(X));
   if (!X.sizes().equals(Y.sizes()))
-    throw Error("point sets differ in shape").key("Y").expected(shape_of(X)).found(shape_of(Y));
+    throw Error("point sets differ in shape")
+        .key("Y")
+        .expected(shape_string(X))
+        .found(shape_string(Y));
   const auto x = X.to(torch::kFloat64), y = Y.to(X.device(), torch::kFloat64);
   // The SVD below fails on non-finite input with an opaque LibTorch message; a network whose
   // weights blew up is the usual cause, so say so.

@@ -4,18 +4,10 @@
 #include <ATen/Parallel.h>
 
 #include "motioncue/core/error.h"
+#include "motioncue/core/tensor_checks.h"
 #include "motioncue/geometry/rasterizer.h"
 
 namespace motioncue::geometry {
-namespace {
-
-std::string shape_of(const at::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
-
-}  // namespace
 
 at::Tensor visibility_mask(const at::Tensor& screen, const at::Tensor& faces, int height, int width,
                            bool perspective_correct) {
@@ -23,9 +15,12 @@ at::Tensor visibility_mask(const at::Tensor& screen, const at::Tensor& faces, in
     throw Error("wrong screen tensor shape")
         .key("screen")
         .expected("N x V x 3")
-        .found(shape_of(screen));
+        .found(shape_string(screen));
   if (faces.dim() != 2 || faces.size(1) != 3)
-    throw Error("wrong faces tensor shape").key("faces").expected("F x 3").found(shape_of(faces));
+    throw Error("wrong faces tensor shape")
+        .key("faces")
+        .expected("F x 3")
+        .found(shape_string(faces));
   if (!screen.is_floating_point())
     throw Error("screen points must be floating point").key("screen");
   const int64_t n = screen.size(0), v = screen.size(1), f = faces.size(0);

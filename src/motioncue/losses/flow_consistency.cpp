@@ -5,14 +5,14 @@
 #include <utility>
 
 #include "motioncue/core/error.h"
+#include "motioncue/core/tensor_checks.h"
 #include "motioncue/losses/flow_sampling.h"
 #include "motioncue/losses/projected_pair.h"
-#include "motioncue/losses/tensor_checks.h"
 
 namespace motioncue::losses {
 namespace {
 
-constexpr const char* kContext = "flow_consistency_loss";
+constexpr const char* kFlowConsistency = "flow_consistency_loss";
 constexpr double kPi = 3.14159265358979323846;
 
 struct DirectionTerm {
@@ -104,37 +104,37 @@ FlowLossTerms flow_consistency_loss(const at::Tensor& p1, const at::Tensor& p2,
                                     const at::Tensor& both_visible, const at::Tensor& flow_fw,
                                     const at::Tensor& flow_bw, const FlowLossOptions& options,
                                     const PairPredictions& predictions) {
-  detail::check_shape(p1, {-1, -1, 2}, kContext, "p1");
+  check_shape(p1, {-1, -1, 2}, kFlowConsistency, "p1");
   const int64_t n = p1.size(0), v = p1.size(1);
-  detail::check_shape(p2, {n, v, 2}, kContext, "p2");
-  detail::check_shape(both_visible, {n, v}, kContext, "both_visible");
-  detail::check_shape(flow_fw, {n, 2, -1, -1}, kContext, "flow_fw");
-  detail::check_floating(p1, kContext, "p1");
-  detail::check_floating(p2, kContext, "p2");
-  detail::check_floating(flow_fw, kContext, "flow_fw");
+  check_shape(p2, {n, v, 2}, kFlowConsistency, "p2");
+  check_shape(both_visible, {n, v}, kFlowConsistency, "both_visible");
+  check_shape(flow_fw, {n, 2, -1, -1}, kFlowConsistency, "flow_fw");
+  check_floating(p1, kFlowConsistency, "p1");
+  check_floating(p2, kFlowConsistency, "p2");
+  check_floating(flow_fw, kFlowConsistency, "flow_fw");
   if (options.resolution <= 0)
-    throw Error(std::string(kContext) + ": resolution must be positive")
+    throw Error(std::string(kFlowConsistency) + ": resolution must be positive")
         .key("resolution")
         .found(std::to_string(options.resolution));
   const int64_t r = options.resolution;
   if (flow_fw.size(2) != r || flow_fw.size(3) != r)
-    throw Error(std::string(kContext) + ": the flow does not match the crop resolution")
+    throw Error(std::string(kFlowConsistency) + ": the flow does not match the crop resolution")
         .key("flow_fw")
         .expected("N x 2 x " + std::to_string(r) + " x " + std::to_string(r))
-        .found(detail::shape_string(flow_fw));
+        .found(shape_string(flow_fw));
   if (options.backward) {
-    detail::check_shape(flow_bw, {n, 2, r, r}, kContext, "flow_bw");
-    detail::check_floating(flow_bw, kContext, "flow_bw");
+    check_shape(flow_bw, {n, 2, r, r}, kFlowConsistency, "flow_bw");
+    check_floating(flow_bw, kFlowConsistency, "flow_bw");
   }
   if (p2.scalar_type() != p1.scalar_type())
-    throw Error(std::string(kContext) + ": p1 and p2 have different dtypes")
+    throw Error(std::string(kFlowConsistency) + ": p1 and p2 have different dtypes")
         .found(std::string(c10::toString(p1.scalar_type())) + " and " +
                c10::toString(p2.scalar_type()));
 
   const auto mask = (both_visible != 0).to(p1.scalar_type());
   const double px_per_224 = static_cast<double>(r) / 224.0;
   for (const auto* t : {&predictions.scale1, &predictions.scale2, &predictions.root_turn_deg})
-    if (t->defined()) detail::check_shape(*t, {n}, kContext, "pair predictions");
+    if (t->defined()) check_shape(*t, {n}, kFlowConsistency, "pair predictions");
 
   FlowLossTerms out;
   const auto fw = direction_term(p1, p2, mask, flow_fw, options, predictions, px_per_224);
@@ -187,8 +187,8 @@ FlowLossForm parse_flow_loss_form(const std::string& name, const std::string& ke
 }
 
 at::Tensor rotation_angle_deg(const at::Tensor& root1, const at::Tensor& root2) {
-  detail::check_shape(root1, {-1, 3, 3}, "rotation_angle_deg", "root1");
-  detail::check_shape(root2, {root1.size(0), 3, 3}, "rotation_angle_deg", "root2");
+  check_shape(root1, {-1, 3, 3}, "rotation_angle_deg", "root1");
+  check_shape(root2, {root1.size(0), 3, 3}, "rotation_angle_deg", "root2");
   torch::NoGradGuard no_grad;
   const auto relative = torch::matmul(root1.transpose(1, 2), root2);
   const auto cosine = (relative.diagonal(0, 1, 2).sum(1) - 1.0) * 0.5;

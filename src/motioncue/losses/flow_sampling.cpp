@@ -3,16 +3,16 @@
 #include <torch/torch.h>
 
 #include "motioncue/core/error.h"
-#include "motioncue/losses/tensor_checks.h"
+#include "motioncue/core/tensor_checks.h"
 
 namespace motioncue::losses {
 
 at::Tensor sample_at_pixels(const at::Tensor& field, const at::Tensor& positions) {
   constexpr const char* ctx = "sample_at_pixels";
-  detail::check_shape(field, {-1, -1, -1, -1}, ctx, "field");
-  detail::check_shape(positions, {field.size(0), -1, 2}, ctx, "positions");
-  detail::check_floating(field, ctx, "field");
-  detail::check_floating(positions, ctx, "positions");
+  check_shape(field, {-1, -1, -1, -1}, ctx, "field");
+  check_shape(positions, {field.size(0), -1, 2}, ctx, "positions");
+  check_floating(field, ctx, "field");
+  check_floating(positions, ctx, "positions");
   if (field.device() != positions.device())
     throw Error(std::string(ctx) + ": field and positions are on different devices")
         .found(field.device().str() + " and " + positions.device().str());
@@ -32,7 +32,7 @@ at::Tensor sample_at_pixels(const at::Tensor& field, const at::Tensor& positions
 }
 
 at::Tensor sample_flow(const at::Tensor& flow, const at::Tensor& positions) {
-  detail::check_shape(flow, {-1, 2, -1, -1}, "sample_flow", "flow");
+  check_shape(flow, {-1, 2, -1, -1}, "sample_flow", "flow");
   return sample_at_pixels(flow, positions);
 }
 

@@ -3,9 +3,9 @@
 #include <torch/torch.h>
 
 #include "motioncue/core/error.h"
+#include "motioncue/core/tensor_checks.h"
 #include "motioncue/geometry/camera.h"
 #include "motioncue/geometry/rasterizer.h"
-#include "motioncue/losses/tensor_checks.h"
 
 namespace motioncue::losses {
 
@@ -13,12 +13,12 @@ ProjectedPair project_pair(const at::Tensor& verts1, const at::Tensor& cam1,
                            const at::Tensor& verts2, const at::Tensor& cam2,
                            const at::Tensor& faces, int resolution, bool visibility) {
   constexpr const char* ctx = "project_pair";
-  detail::check_shape(verts1, {-1, -1, 3}, ctx, "verts1");
+  check_shape(verts1, {-1, -1, 3}, ctx, "verts1");
   const int64_t n = verts1.size(0), v = verts1.size(1);
-  detail::check_shape(verts2, {n, v, 3}, ctx, "verts2");
-  detail::check_shape(cam1, {n, 3}, ctx, "cam1");
-  detail::check_shape(cam2, {n, 3}, ctx, "cam2");
-  detail::check_shape(faces, {-1, 3}, ctx, "faces");
+  check_shape(verts2, {n, v, 3}, ctx, "verts2");
+  check_shape(cam1, {n, 3}, ctx, "cam1");
+  check_shape(cam2, {n, 3}, ctx, "cam2");
+  check_shape(faces, {-1, 3}, ctx, "faces");
   if (resolution <= 0)
     throw Error(std::string(ctx) + ": resolution must be positive")
         .key("resolution")

@@ -2,13 +2,13 @@
 
 #include <torch/torch.h>
 
+#include "motioncue/core/tensor_checks.h"
 #include "motioncue/losses/keypoints.h"
-#include "motioncue/losses/tensor_checks.h"
 
 namespace motioncue::losses {
 namespace {
 
-constexpr const char* kContext = "supervised_loss";
+constexpr const char* kSupervised = "supervised_loss";
 
 // Mean squared error over the rows selected by `rows` (N, 0/1) and all their elements; 0 (still
 // connected to `pred`) when no row is selected.
@@ -25,21 +25,21 @@ SupervisedTerms supervised_loss(const at::Tensor& pred_rotmats, const at::Tensor
                                 const at::Tensor& pred_cam, const at::Tensor& pred_keypoints3d,
                                 const SupervisedTargets& targets,
                                 const SupervisedWeights& weights) {
-  detail::check_shape(pred_rotmats, {-1, 24, 3, 3}, kContext, "pred_rotmats");
+  check_shape(pred_rotmats, {-1, 24, 3, 3}, kSupervised, "pred_rotmats");
   const int64_t n = pred_rotmats.size(0);
-  detail::check_shape(pred_betas, {n, 10}, kContext, "pred_betas");
-  detail::check_shape(pred_cam, {n, 3}, kContext, "pred_cam");
-  detail::check_shape(pred_keypoints3d, {n, 24, 3}, kContext, "pred_keypoints3d");
-  detail::check_shape(targets.rotmats, {n, 24, 3, 3}, kContext, "targets.rotmats");
-  detail::check_shape(targets.betas, {n, 10}, kContext, "targets.betas");
-  detail::check_shape(targets.has_smpl, {n}, kContext, "targets.has_smpl");
-  detail::check_shape(targets.keypoints2d, {n, 24, 3}, kContext, "targets.keypoints2d");
-  detail::check_shape(targets.keypoints3d, {n, 24, 4}, kContext, "targets.keypoints3d");
+  check_shape(pred_betas, {n, 10}, kSupervised, "pred_betas");
+  check_shape(pred_cam, {n, 3}, kSupervised, "pred_cam");
+  check_shape(pred_keypoints3d, {n, 24, 3}, kSupervised, "pred_keypoints3d");
+  check_shape(targets.rotmats, {n, 24, 3, 3}, kSupervised, "targets.rotmats");
+  check_shape(targets.betas, {n, 10}, kSupervised, "targets.betas");
+  check_shape(targets.has_smpl, {n}, kSupervised, "targets.has_smpl");
+  check_shape(targets.keypoints2d, {n, 24, 3}, kSupervised, "targets.keypoints2d");
+  check_shape(targets.keypoints3d, {n, 24, 4}, kSupervised, "targets.keypoints3d");
   for (const auto& [t, name] : {std::pair{&pred_rotmats, "pred_rotmats"},
                                 {&pred_betas, "pred_betas"},
                                 {&pred_cam, "pred_cam"},
                                 {&pred_keypoints3d, "pred_keypoints3d"}})
-    detail::check_floating(*t, kContext, name);
+    check_floating(*t, kSupervised, name);
 
   const auto dtype = pred_rotmats.scalar_type();
   const auto rows = (targets.has_smpl != 0).to(dtype);

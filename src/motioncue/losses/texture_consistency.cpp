@@ -3,8 +3,8 @@
 #include <torch/torch.h>
 
 #include "motioncue/core/error.h"
+#include "motioncue/core/tensor_checks.h"
 #include "motioncue/losses/flow_sampling.h"
-#include "motioncue/losses/tensor_checks.h"
 
 namespace motioncue::losses {
 
@@ -12,12 +12,12 @@ TextureLossTerms texture_consistency_loss(const at::Tensor& image1, const at::Te
                                           const at::Tensor& p1, const at::Tensor& p2,
                                           const at::Tensor& both_visible) {
   constexpr const char* ctx = "texture_consistency_loss";
-  detail::check_shape(p1, {-1, -1, 2}, ctx, "p1");
+  check_shape(p1, {-1, -1, 2}, ctx, "p1");
   const int64_t n = p1.size(0), v = p1.size(1);
-  detail::check_shape(p2, {n, v, 2}, ctx, "p2");
-  detail::check_shape(both_visible, {n, v}, ctx, "both_visible");
-  detail::check_shape(image1, {n, -1, -1, -1}, ctx, "image1");
-  detail::check_shape(image2, {n, image1.size(1), image1.size(2), image1.size(3)}, ctx, "image2");
+  check_shape(p2, {n, v, 2}, ctx, "p2");
+  check_shape(both_visible, {n, v}, ctx, "both_visible");
+  check_shape(image1, {n, -1, -1, -1}, ctx, "image1");
+  check_shape(image2, {n, image1.size(1), image1.size(2), image1.size(3)}, ctx, "image2");
 
   const auto mask = (both_visible != 0).to(p1.scalar_type());
   const auto c1 = sample_at_pixels(image1, p1);  // N x V x C

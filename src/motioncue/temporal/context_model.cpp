@@ -43,7 +43,8 @@ at::Tensor context_windows(const at::Tensor& rows, int frames) {
   return rows.index_select(0, index.reshape({-1})).reshape({t_count, frames, kContextValues});
 }
 
-namespace {
+// Named rather than anonymous: ContextNetwork::Impl, declared in the header, holds one.
+namespace context_detail {
 
 struct ContextModuleImpl : torch::nn::Module {
   ContextModuleImpl(const ContextConfig& config, int64_t feature_dim) {
@@ -66,12 +67,12 @@ struct ContextModuleImpl : torch::nn::Module {
 };
 TORCH_MODULE(ContextModule);
 
-}  // namespace
+}  // namespace context_detail
 
 struct ContextNetwork::Impl {
   ContextConfig config;
   int64_t feature_dim;
-  ContextModule module;
+  context_detail::ContextModule module;
   Impl(const ContextConfig& c, int64_t f) : config(c), feature_dim(f), module(c, f) {}
 };
 

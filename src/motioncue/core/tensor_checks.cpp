@@ -1,10 +1,10 @@
-#include "motioncue/losses/tensor_checks.h"
+#include "motioncue/core/tensor_checks.h"
 
 #include <torch/torch.h>
 
 #include "motioncue/core/error.h"
 
-namespace motioncue::losses::detail {
+namespace motioncue {
 
 std::string shape_string(const at::Tensor& t) {
   if (!t.defined()) return "undefined tensor";
@@ -44,4 +44,4 @@ void check_floating(const at::Tensor& t, const char* context, const char* name) 
         .found(t.defined() ? std::string(c10::toString(t.scalar_type())) : "undefined tensor");
 }
 
-}  // namespace motioncue::losses::detail
+}  // namespace motioncue

@@ -1,4 +1,4 @@
-// Shape checks shared by the loss functions: each failure names the argument, the shape it
+// Tensor argument checks shared by the modules: each failure names the argument, the shape it
 // needs and the shape it got.
 #pragma once
 
@@ -8,8 +8,9 @@
 #include <initializer_list>
 #include <string>
 
-namespace motioncue::losses::detail {
+namespace motioncue {
 
+// "[2, 24, 3]", or "undefined tensor".
 std::string shape_string(const at::Tensor& t);
 
 // Throws motioncue::Error unless `t` is defined and has `dims.size()` dimensions whose sizes
@@ -20,4 +21,4 @@ void check_shape(const at::Tensor& t, std::initializer_list<int64_t> dims, const
 // Throws unless `t` is a floating-point tensor.
 void check_floating(const at::Tensor& t, const char* context, const char* name);
 
-}  // namespace motioncue::losses::detail
+}  // namespace motioncue
