@@ -41,6 +41,13 @@ void single_pair(const FlowOptions& o) {
   const cv::Mat a = mf::read_frame(o.image1);
   const cv::Mat b = mf::read_frame(o.image2, a.size());
   const auto estimator = mf::make_flow_estimator(o.estimator);
+  const std::string sizes = estimator->unsupported_size(a.size());
+  if (!sizes.empty())
+    throw motioncue::Error("the images are too small or too thin for the flow estimator " +
+                           o.estimator)
+        .file(o.image1)
+        .expected(sizes)
+        .found(std::to_string(a.cols) + "x" + std::to_string(a.rows));
   const cv::Mat flow = estimator->compute(a, b);
   mf::write_flo(o.out, flow);
   if (!o.color.empty()) write_png(o.color, mf::flow_to_color(flow));
@@ -50,6 +57,16 @@ void single_pair(const FlowOptions& o) {
 
 void dataset(const FlowOptions& o) {
   const auto estimator = mf::make_flow_estimator(o.estimator);
+  // Checked before anything is read or the cache folder is made.
+  if (!estimator->unsupported_size({o.resolution, o.resolution}).empty()) {
+    int smallest = o.resolution;
+    while (smallest < 4096 && !estimator->unsupported_size({smallest, smallest}).empty())
+      ++smallest;
+    throw motioncue::Error("the crops are too small for the flow estimator " + o.estimator)
+        .key("--resolution")
+        .expected("at least " + std::to_string(smallest))
+        .found(std::to_string(o.resolution));
+  }
   std::vector<mf::SequenceFrames> sequences;
   std::int64_t total = 0;
   for (const auto& dir : mf::find_sequences(o.data)) {
@@ -115,12 +132,19 @@ motioncue::cli::VerbRegistration register_flow(
       app.callback([o] {
         if (!o->data.empty() && !o->image1.empty())
           throw motioncue::Error("give either --data or --image1/--image2, not both");
-        if (!o->data.empty())
-          dataset(*o);
-        else if (!o->image1.empty())
-          single_pair(*o);
-        else
-          throw motioncue::Error("nothing to do: give --data DIR or --image1 A --image2 B --out F");
+        try {
+          if (!o->data.empty())
+            dataset(*o);
+          else if (!o->image1.empty())
+            single_pair(*o);
+          else
+            throw motioncue::Error(
+                "nothing to do: give --data DIR or --image1 A --image2 B --out F");
+        } catch (const cv::Exception& e) {
+          // Whatever OpenCV still refuses reaches the user as one line, not its multi-line text.
+          throw motioncue::Error("OpenCV failed in " + e.func + ": " + e.err)
+              .file(o->data.empty() ? o->image1 : o->data);
+        }
       });
     });
 

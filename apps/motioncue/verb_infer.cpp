@@ -1,4 +1,6 @@
 // motioncue infer: people's own images, folders and videos -> body parameters, overlays, exports.
+#include <opencv2/core.hpp>
+
 #include <iostream>
 #include <memory>
 
@@ -40,7 +42,15 @@ motioncue::cli::VerbRegistration register_infer(
               .key("--overlay")
               .expected("images, video or none")
               .found(*overlay);
-        const auto summary = motioncue::infer::run_inference(*o);
+        motioncue::infer::InferSummary summary;
+        try {
+          summary = motioncue::infer::run_inference(*o);
+        } catch (const cv::Exception& e) {
+          // Whatever OpenCV still refuses reaches the user as one line, not its multi-line text
+          // (run_inference has removed its outputs by then).
+          throw motioncue::Error("OpenCV failed in " + e.func + ": " + e.err)
+              .file(o->input.string());
+        }
         std::cout << summary.to_string() << "\nresults: " << o->out.string() << "\n";
       });
     });

@@ -4,6 +4,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 
@@ -32,6 +33,20 @@ inline void write_sequence(const std::filesystem::path& dir, int frames, cv::Siz
   npz.set("center", NpyArray::from_f64({frames, 2}, center));
   npz.set("scale", NpyArray::from_f64({frames}, scale));
   write_npz(dir / "annotations.npz", npz);
+}
+
+// Rewrites frame t's box in the annotations.npz of the sequence at `dir`.
+inline void set_sequence_box(const std::filesystem::path& dir, std::size_t t, double cx, double cy,
+                             double scale) {
+  Npz ann = read_npz(dir / "annotations.npz");
+  auto center = ann.at("center").to_f64();
+  auto scales = ann.at("scale").to_f64();
+  center[2 * t] = cx;
+  center[2 * t + 1] = cy;
+  scales[t] = scale;
+  ann.set("center", NpyArray::from_f64({std::int64_t(scales.size()), 2}, center));
+  ann.set("scale", NpyArray::from_f64({std::int64_t(scales.size())}, scales));
+  write_npz(dir / "annotations.npz", ann);
 }
 
 }  // namespace motioncue::testing

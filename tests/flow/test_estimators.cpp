@@ -119,6 +119,54 @@ TEST(FlowEstimator, RejectsMismatchedSizesAndTypes) {
   EXPECT_THROW(estimator->compute(cv::Mat(), a), Error);
 }
 
+// DIS on images under 12 pixels reached the user as OpenCV's multi-line assertion, and on small
+// images much wider than tall (40x8, 96x16) it read out of bounds and crashed the process. Both
+// are refused with one line naming the sizes; every square from 12 up still works.
+TEST(FlowEstimator, SizesDisCannotTakeAreAClearError) {
+  for (const char* name : {"dis-ultrafast", "dis-fast", "dis-medium"}) {
+    const auto estimator = make_flow_estimator(name);
+    for (const cv::Size bad :
+         {cv::Size(8, 8), cv::Size(40, 8), cv::Size(96, 16), cv::Size(8, 40)}) {
+      EXPECT_FALSE(estimator->unsupported_size(bad).empty()) << name << " " << bad;
+      const cv::Mat a = testing::make_texture(bad.width, bad.height, 1);
+      try {
+        estimator->compute(a, a);
+        ADD_FAILURE() << name << " " << bad << ": no error";
+      } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  std::string(name) +
+                      ": the images are too small or too thin for this estimator (expected both "
+                      "sides >= 32 pixels, or >= 12 with the longer at most twice the shorter, "
+                      "found " +
+                      std::to_string(bad.width) + "x" + std::to_string(bad.height) + ")");
+      }
+    }
+    for (const cv::Size good : {cv::Size(12, 12), cv::Size(24, 12), cv::Size(500, 32)}) {
+      EXPECT_EQ(estimator->unsupported_size(good), "") << name << " " << good;
+      const cv::Mat a = testing::make_texture(good.width, good.height, 1);
+      EXPECT_EQ(estimator->compute(a, testing::make_texture(good.width, good.height, 2)).size(),
+                good);
+    }
+  }
+  const cv::Mat tiny = testing::make_texture(8, 8, 1);
+  EXPECT_EQ(make_flow_estimator("farneback")->compute(tiny, tiny).size(), tiny.size());
+}
+
+// OpenCV's DIS rewrites its own patch size and finest scale when it meets a small image; the
+// pooled object then gave other flow for every later pair (up to 0.9 px at 224 pixels) under
+// the same cache key. Each call now starts from the preset's settings.
+TEST(FlowEstimator, DisResultsDoNotDependOnEarlierSmallImages) {
+  for (const char* name : {"dis-ultrafast", "dis-medium"}) {
+    const auto estimator = make_flow_estimator(name);
+    const cv::Mat a = testing::make_texture(224, 224, 3);
+    cv::Mat truth;
+    const cv::Mat b = testing::warp_with_flow(a, cv::Matx23d(1, 0, 1.5, 0, 1, -0.5), truth);
+    const cv::Mat before = estimator->compute(a, b);
+    estimator->compute(testing::make_texture(16, 16, 4), testing::make_texture(16, 16, 5));
+    EXPECT_EQ(cv::norm(estimator->compute(a, b), before, cv::NORM_INF), 0.0) << name;
+  }
+}
+
 TEST(FlowEstimator, NamesAndKeys) {
   std::map<std::string, std::string> keys;
   for (const auto& name : flow_estimator_names()) {

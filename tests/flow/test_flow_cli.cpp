@@ -2,11 +2,18 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/flow/flo_io.h"
 #include "motioncue/flow/metrics.h"
+#include "nan_module.h"
 #include "sequence_fixture.h"
 
 namespace motioncue::flow {
@@ -96,6 +103,91 @@ TEST(FlowCli, EvaluateAgainstGroundTruth) {
   EXPECT_NEAR(std::stod(r.output.substr(at + 4)), 1.0, 0.1) << r.output;
   EXPECT_NE(r.output.find("of 2 pairs (0 pairs without ground truth)"), std::string::npos)
       << r.output;
+}
+
+// The CLI's output as lines.
+std::vector<std::string> output_lines(const std::string& output) {
+  std::vector<std::string> lines;
+  std::istringstream in(output);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Exit 1 and exactly one line, the motioncue error, holding every one of `words`.
+void expect_one_error_line(const testing::CliResult& r, const std::vector<std::string>& words) {
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const auto lines = output_lines(r.output);
+  ASSERT_EQ(lines.size(), 1u) << r.output;
+  EXPECT_EQ(lines[0].rfind("motioncue: error: ", 0), 0u) << r.output;
+  for (const auto& w : words) EXPECT_NE(lines[0].find(w), std::string::npos) << r.output;
+}
+
+// NaN and infinite boxes used to be cropped to blank images and their all-zero flows cached.
+TEST(FlowCli, NonFiniteBoxesAreOneClearLineAndCacheNothing) {
+  testing::TempDir dir;
+  testing::write_sequence(dir / "seq", 3, {96, 80}, {1, 0});
+  const std::string ann = (dir / "seq" / "annotations.npz").string();
+  for (const double bad : {std::nan(""), std::numeric_limits<double>::infinity()}) {
+    testing::set_sequence_box(dir / "seq", 1, 48, bad, 0.4);
+    expect_one_error_line(
+        testing::run_cli("flow --data " + dir.path().string() + " --estimator dis-fast"),
+        {ann + ": center/scale[1]: the person box is not finite"});
+    EXPECT_FALSE(std::filesystem::exists(dir / ".flow_cache"));
+  }
+}
+
+// Ground truth of the wrong shape was cropped as if it fitted and a plausible EPE printed.
+TEST(FlowCli, EvaluateRefusesGroundTruthOfTheWrongShape) {
+  testing::TempDir dir;
+  testing::write_sequence(dir / "test" / "s0", 3, {96, 80}, {1, 0});
+  for (int t = 0; t < 2; ++t) {
+    char name[32];
+    std::snprintf(name, sizeof name, "fw_%06d.npy", t);
+    write_npy(dir / "test" / "s0" / "flow" / name,
+              NpyArray::from_f32({80, 80, 2}, std::vector<float>(80 * 80 * 2, 0.0f)));
+  }
+  expect_one_error_line(testing::run_cli("flow --data " + dir.path().string() +
+                                         " --estimator dis-fast --resolution 64 --evaluate"),
+                        {(dir / "test" / "s0" / "flow" / "fw_00000").string(),
+                         "ground-truth flow does not match the frame size",
+                         "(expected (80, 96, 2) for 96x80 frames, found (80, 80, 2))"});
+}
+
+// A TorchScript network returning NaN: refused naming the module, and no .flo written.
+TEST(FlowCli, NonFiniteTorchScriptFlowIsOneClearLine) {
+  testing::TempDir dir;
+  const auto module = testing::write_nan_flow_module(dir / "nan_flow.pt");
+  cv::imwrite((dir / "a.png").string(), testing::make_texture(32, 24, 1));
+  cv::imwrite((dir / "b.png").string(), testing::make_texture(32, 24, 2));
+  expect_one_error_line(
+      testing::run_cli("flow --image1 " + (dir / "a.png").string() + " --image2 " +
+                       (dir / "b.png").string() + " --out " + (dir / "f.flo").string() +
+                       " --estimator torchscript:" + module.string()),
+      {module.string() + ": the module's flow has non-finite values"});
+  EXPECT_FALSE(std::filesystem::exists(dir / "f.flo"));
+}
+
+// DIS on images or crops under 12 pixels reached the user as OpenCV's multi-line assertion (with
+// its source path) and left an empty cache folder; on a small wide image (40x8) it crashed.
+TEST(FlowCli, SizesDisCannotTakeAreOneClearLine) {
+  testing::TempDir dir;
+  for (const cv::Size size : {cv::Size(8, 8), cv::Size(40, 8)}) {
+    cv::imwrite((dir / "a.png").string(), testing::make_texture(size.width, size.height, 1));
+    expect_one_error_line(
+        testing::run_cli("flow --image1 " + (dir / "a.png").string() + " --image2 " +
+                         (dir / "a.png").string() + " --out " + (dir / "f.flo").string()),
+        {(dir / "a.png").string() +
+             ": the images are too small or too thin for the flow estimator dis-medium",
+         "found " + std::to_string(size.width) + "x" + std::to_string(size.height) + ")"});
+    EXPECT_FALSE(std::filesystem::exists(dir / "f.flo"));
+  }
+
+  testing::write_sequence(dir / "seq", 3, {96, 80}, {1, 0});
+  expect_one_error_line(
+      testing::run_cli("flow --data " + dir.path().string() + " --resolution 8"),
+      {"--resolution: the crops are too small for the flow estimator dis-medium (expected at "
+       "least 12, found 8)"});
+  EXPECT_FALSE(std::filesystem::exists(dir / ".flow_cache"));
 }
 
 }  // namespace

@@ -80,5 +80,34 @@ TEST(OracleEvaluation, EstimatorAgainstExactFlowAtGapsOneAndTwo) {
   EXPECT_EQ(evaluate_against_oracle(seqs, *estimator, 80, 1, nullptr).no_truth, 1);
 }
 
+// Ground truth of another size than the frames (or not (H, W, 2)) was cropped as if it fitted:
+// a handful of pixels were compared and a plausible EPE printed. Refused, naming the file and
+// the expected and found shapes, at gap 1 and along a gap's chain.
+TEST(OracleEvaluation, GroundTruthOfTheWrongShapeNamesFileAndShapes) {
+  testing::TempDir dir;
+  const cv::Size size(96, 80);
+  testing::write_sequence(dir / "s0", 4, size, {1, 0});
+  write_truth(dir / "s0", 0, size, {1, 0});
+  write_truth(dir / "s0", 1, {12, 10}, {1, 0});  // (10, 12, 2)
+  write_truth(dir / "s0", 2, size, {1, 0});
+  const std::vector<SequenceFrames> seqs = {read_sequence(dir / "s0")};
+  auto estimator = make_flow_estimator("dis-fast");
+  const std::string file = (dir / "s0" / "flow" / "fw_000001.npy").string();
+  for (int gap : {1, 2}) {
+    try {
+      evaluate_against_oracle(seqs, *estimator, 64, gap, nullptr);
+      ADD_FAILURE() << "gap " << gap << ": no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()),
+                file +
+                    ": ground-truth flow does not match the frame size (expected (80, 96, 2) for "
+                    "96x80 frames, found (10, 12, 2))");
+    }
+  }
+  // Without a frame size, a chain of files of different sizes names the odd one too.
+  EXPECT_THROW(ground_truth_flow_over_gap(dir / "s0", 0, 2), Error);
+  EXPECT_EQ(ground_truth_flow_over_gap(dir / "s0", 2, 1, size).size(), size);
+}
+
 }  // namespace
 }  // namespace motioncue::flow

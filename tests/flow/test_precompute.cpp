@@ -1,10 +1,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/flow/pair_flow.h"
 #include "motioncue/flow/precompute.h"
 #include "sequence_fixture.h"
 
@@ -87,6 +92,61 @@ TEST(Precompute, BoxesMustMatchFrames) {
     EXPECT_NE(std::string(e.what()).find("annotations.npz"), std::string::npos) << e.what();
   }
   EXPECT_THROW(find_sequences(dir / "seq" / "frames"), Error);
+}
+
+// A NaN or infinite box (or one at 1e30, or a sub-pixel one) cropped to a blank image whose flow
+// was cached as zeros without a word; a box off the frame likewise. Each is refused naming the
+// annotations file and the frame's box, before any flow is computed or cached.
+TEST(Precompute, UnusableBoxesAreRefusedNamingTheKey) {
+  testing::TempDir dir;
+  const double nan = std::nan(""), inf = std::numeric_limits<double>::infinity();
+  struct BadBox {
+    double cx, cy, scale;
+    std::string words;
+  };
+  const std::vector<BadBox> cases = {
+      {nan, 24, 0.24, "center/scale[1]: the person box is not finite"},
+      {32, 24, inf, "center/scale[1]: the person box is not finite"},
+      {32, -inf, 0.24, "center/scale[1]: the person box is not finite"},
+      {32, 24, 0, "center/scale[1]: the person box is smaller than a pixel"},
+      {32, 24, -0.24, "center/scale[1]: the person box is smaller than a pixel"},
+      {32, 24, 0.001, "center/scale[1]: the person box is smaller than a pixel"},
+      {1e30, 24, 0.24, "center/scale[1]: the person box is out of range"},
+      {32, 24, 1e10, "center/scale[1]: the person box is out of range"}};
+  for (const auto& c : cases) {
+    testing::write_sequence(dir / "seq", 3, {64, 48}, {1, 0});
+    testing::set_sequence_box(dir / "seq", 1, c.cx, c.cy, c.scale);
+    try {
+      read_sequence(dir / "seq");
+      ADD_FAILURE() << c.words << ": no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(
+                    (dir / "seq" / "annotations.npz").string() + ": " + c.words, 0),
+                0u)
+          << e.what();
+    }
+  }
+  // Finite but off the 64x48 frame: found when the frame size is known, nothing cached.
+  testing::write_sequence(dir / "seq", 3, {64, 48}, {1, 0});
+  testing::set_sequence_box(dir / "seq", 1, 500, 24, 0.24);
+  auto estimator = make_flow_estimator("dis-fast");
+  FlowCache cache(dir / "cache");
+  try {
+    precompute_flow(read_all(dir.path()), *estimator, cache, 32, 1);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("annotations.npz: center/scale[1]: the person box lies outside the frame"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("64x48 frame 000001.png"), std::string::npos) << what;
+  }
+  EXPECT_TRUE(fs::is_empty(dir / "cache"));
+  // compute_pair_flow, refinement's way in, refuses a NaN box too.
+  const cv::Mat frame = testing::make_texture(64, 48, 1);
+  EXPECT_THROW(compute_pair_flow(frame, frame, {{nan, 24}, 0.24}, 32, *estimator, &cache, "a", "b"),
+               Error);
+  EXPECT_TRUE(fs::is_empty(dir / "cache"));
 }
 
 }  // namespace

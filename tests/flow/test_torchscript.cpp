@@ -1,7 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
 #include "motioncue/flow/estimator.h"
+#include "nan_module.h"
 #include "texture.h"
 
 namespace motioncue::flow {
@@ -79,6 +86,33 @@ TEST(TorchScriptEstimator, ClearErrors) {
   const cv::Mat a = testing::make_texture(16, 8, 1);
   expect_error([&] { bad->compute(a, a); }, "wrong shape");
   expect_error([&] { bad->compute(a, a); }, "bad_shape.pt");
+}
+
+// A module returning NaN flow used to be accepted: cached, then every pair it touched was
+// dropped by refinement without a word. Its output is refused, naming the module file.
+TEST(TorchScriptEstimator, NonFiniteFlowIsRefusedNamingTheFile) {
+  testing::TempDir dir;
+  const auto file = testing::write_nan_flow_module(dir / "nan_flow.pt");
+  auto estimator = make_flow_estimator("torchscript:" + file.string());
+  const cv::Mat a = testing::make_texture(16, 8, 1), b = testing::make_texture(16, 8, 2);
+  // One pair: 2 x 8 x 16 values; both directions of two pairs: one batch of four.
+  const std::vector<std::pair<std::function<void()>, std::string>> runs = {
+      {[&] { estimator->compute(a, b); }, "found 256 of 256 values"},
+      {[&] {
+         estimator->compute_both({{a, b}, {b, a}});
+       },
+       "found 1024 of 1024 values"}};
+  for (const auto& [run, count] : runs) {
+    try {
+      run();
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind(file.string() + ": the module's flow has non-finite values", 0), 0u)
+          << what;
+      EXPECT_NE(what.find(count), std::string::npos) << what;
+    }
+  }
 }
 
 }  // namespace

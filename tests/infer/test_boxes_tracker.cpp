@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
@@ -45,6 +46,7 @@ TEST(PersonBoxes, JsonByIndexOrNameWithOptionalScores) {
   infer::Frame f;
   f.index = 0;
   f.name = "frame_0";
+  f.image = cv::Mat(40, 40, CV_8UC3, cv::Scalar::all(0));
   auto d = src->detect(f);
   ASSERT_EQ(d.size(), 2u);
   EXPECT_DOUBLE_EQ(d[1].score, 0.5);
@@ -61,26 +63,91 @@ TEST(PersonBoxes, JsonByIndexOrNameWithOptionalScores) {
 }
 
 // A broken detector's 20,000 boxes in one frame used to run for minutes without a word, a file
-// nested 100,000 levels crashed the reader, a box at 1e30 was processed silently. All are refused
-// at once, naming the file.
+// nested 100,000 levels crashed the reader, a box at 1e30 was processed silently, and so were
+// boxes given as fractions of the frame (a sub-pixel crop). All are refused at once, naming the
+// file and the frame and box ("<frame>[<box>]"); the cap of 256 boxes per frame is documented in
+// docs/FORMATS.md and 256 itself is accepted.
 TEST(PersonBoxes, AbsurdBoxFilesAreRefusedNamingTheFile) {
   motioncue::testing::TempDir tmp;
-  {
-    std::ofstream many(tmp / "many.json");
-    many << R"({"3": [)";
-    for (int i = 0; i < 20000; ++i) many << (i ? "," : "") << "[0, 0, 10, 20]";
-    many << "]}";
-  }
+  const auto boxes_in_one_frame = [&](const std::string& name, int n) {
+    std::ofstream out(tmp / name);
+    out << R"({"3": [)";
+    for (int i = 0; i < n; ++i) out << (i ? "," : "") << "[0, 0, 10, 20]";
+    out << "]}";
+  };
+  boxes_in_one_frame("many.json", 20000);
+  boxes_in_one_frame("limit.json", 257);
+  boxes_in_one_frame("at_limit.json", 256);
   std::ofstream(tmp / "deep.json") << std::string(100000, '[') << std::string(100000, ']');
-  std::ofstream(tmp / "far.json") << R"({"0": [[0, 0, 1e30, 20]]})";
-  for (const char* name : {"many.json", "deep.json", "far.json"}) {
+  std::ofstream(tmp / "far.json") << R"({"0": [[0, 0, 10, 20]], "7": [[0, 0, 1e30, 20]]})";
+  std::ofstream(tmp / "inf.json") << R"({"0": [[0, 0, 1e400, 20]]})";
+  std::ofstream(tmp / "negative.json") << R"({"0": [[50, 20, 10, 90]]})";
+  std::ofstream(tmp / "flat.json") << R"({"0": [[10, 20, 10, 90]]})";
+  std::ofstream(tmp / "fraction.json") << R"({"img.png": [[0.1, 0.1, 0.5, 0.9]]})";
+  std::ofstream(tmp / "score.json") << R"({"0": [[0, 0, 10, 20, 1e999]]})";
+  const std::pair<const char*, const char*> cases[] = {
+      {"many.json", "3: too many boxes in one frame (expected at most 256, found 20000)"},
+      {"limit.json", "found 257"},
+      {"deep.json", "deep.json"},
+      {"far.json", "7[0]: box coordinate out of range"},
+      {"inf.json", "inf.json"},
+      {"negative.json", "0[0]: box has no area"},
+      {"flat.json", "0[0]: box has no area"},
+      {"fraction.json", "img.png[0]: box is smaller than one pixel"},
+      {"score.json", "score.json"}};
+  for (const auto& [name, words] : cases) {
     try {
       infer::json_boxes(tmp / name);
       ADD_FAILURE() << name << ": no error";
     } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind((tmp / name).string(), 0), 0u) << what;  // starts with the file
+      EXPECT_NE(what.find(words), std::string::npos) << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos) << what;
     }
   }
+  EXPECT_NO_THROW(infer::json_boxes(tmp / "at_limit.json"));
+}
+
+// A box that does not overlap its frame (boxes written for another resolution) would crop a
+// blank image and give a body for nobody: refused when the frame is seen, naming file and box.
+TEST(PersonBoxes, BoxOutsideItsFrameIsRefusedNamingFileAndBox) {
+  motioncue::testing::TempDir tmp;
+  std::ofstream(tmp / "off.json") << R"({"0": [[-5, -5, 10, 10]], "1": [[5000, 10, 5100, 90]]})";
+  auto src = infer::json_boxes(tmp / "off.json");
+  infer::Frame f;
+  f.image = cv::Mat(120, 160, CV_8UC3, cv::Scalar::all(0));
+  f.index = 0;
+  f.name = "frame_0";
+  EXPECT_EQ(src->detect(f).size(), 1u);  // partly outside is fine
+  f.index = 1;
+  f.name = "frame_1";
+  try {
+    src->detect(f);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("off.json: 1[0]: box lies outside the frame"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("160x120"), std::string::npos) << e.what();
+  }
+}
+
+// --hog-max-side 0 reached OpenCV's resize as a raw multi-line assertion; a thin frame rounded
+// to an empty image would too.
+TEST(PersonBoxes, HogFrameSizeIsCheckedAndThinFramesAreSafe) {
+  for (int side : {0, -1, 127}) {
+    try {
+      infer::hog_boxes(side);
+      ADD_FAILURE() << side << ": no error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("--hog-max-side"), std::string::npos) << e.what();
+    }
+  }
+  auto hog = infer::hog_boxes(128);
+  infer::Frame f;
+  f.image = cv::Mat(3, 2000, CV_8UC3, cv::Scalar(128, 128, 128));
+  EXPECT_TRUE(hog->detect(f).empty());
 }
 
 TEST(PersonBoxes, HogOnAHugeEmptyImageFindsNoOneQuickly) {

@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
 
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
@@ -153,17 +157,149 @@ TEST_F(InferRun, BadInputsGiveClearErrors) {
   o.checkpoint = other;
   expect_error(o, "body");
 
+  // No person in any frame is an Error, and like every failed run it leaves nothing behind.
   std::ofstream(tmp_ / "none.json") << "{}";
   o = options("nobody");
   o.boxes = (tmp_ / "none.json").string();
   expect_error(o, "no person found");
   EXPECT_EQ(warnings_.size(), static_cast<std::size_t>(motioncue::testing::kFrames));
-  EXPECT_TRUE(fs::is_regular_file(tmp_ / "nobody" / "frames" / "000005.json"));
+  EXPECT_FALSE(fs::exists(tmp_ / "nobody"));
 
   std::ofstream(tmp_ / "bad.json") << R"({"0": [[10, 10, 5, 50]]})";
   o = options("badbox");
   o.boxes = (tmp_ / "bad.json").string();
   expect_error(o, "bad.json");
+}
+
+// The lines of the CLI's output that are not per-frame warnings.
+std::vector<std::string> non_warning_lines(const std::string& output) {
+  std::vector<std::string> lines;
+  std::istringstream in(output);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("warning") == std::string::npos) lines.push_back(line);
+  return lines;
+}
+
+// A failed infer used to leave empty folders, overlay.partial.avi and the frames written so far,
+// and "no person found" exited 1 beside complete-looking empty results. Now every failure, early
+// or midway, is one line naming the file (and key), exit 1, and leaves nothing new: no folder
+// when the run made it, an empty one when it was given one.
+TEST_F(InferRun, FailedRunsLeaveNothingBehind) {
+  if (!fs::exists(MOTIONCUE_CLI)) GTEST_SKIP() << "CLI not built";
+  const std::string common = " --checkpoint " + checkpoint_.string() + " --batch-size 2";
+  const auto expect_failure = [&](const std::string& args, const fs::path& out,
+                                  const std::vector<std::string>& words) {
+    const auto r = motioncue::testing::run_cli("infer " + args + common + " --out " + out.string());
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    const auto lines = non_warning_lines(r.output);
+    ASSERT_EQ(lines.size(), 1u) << r.output;
+    EXPECT_EQ(lines[0].rfind("motioncue: error: ", 0), 0u) << r.output;
+    for (const auto& w : words) EXPECT_NE(lines[0].find(w), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("OpenCV("), std::string::npos) << r.output;
+  };
+
+  // No person anywhere: exit 1 and nothing written, into a new folder or a given empty one.
+  std::ofstream(tmp_ / "none.json") << "{}";
+  expect_failure(frames_.string() + " --boxes " + (tmp_ / "none.json").string(), tmp_ / "nobody",
+                 {"no person found in any frame"});
+  EXPECT_FALSE(fs::exists(tmp_ / "nobody"));
+  fs::create_directories(tmp_ / "given");
+  expect_failure(frames_.string() + " --boxes " + (tmp_ / "none.json").string(), tmp_ / "given",
+                 {"no person found in any frame"});
+  EXPECT_TRUE(fs::is_directory(tmp_ / "given"));
+  EXPECT_TRUE(fs::is_empty(tmp_ / "given"));
+
+  // Midway: the last box of the box file is off its frame; frames before it were processed
+  // (batch size 2), overlays and a video were being written.
+  auto boxes = nlohmann::json::parse(read_file_text(tmp_ / "boxes.json"));
+  boxes["img_105.png"][1]["box"] = {5000, 10, 5100, 90};
+  std::ofstream(tmp_ / "late.json") << boxes.dump();
+  for (const char* overlay : {"images", "video"})
+    expect_failure(frames_.string() + " --obj --overlay " + overlay + " --boxes " +
+                       (tmp_ / "late.json").string(),
+                   tmp_ / "late", {"late.json: img_105.png[1]: box lies outside the frame"});
+  EXPECT_FALSE(fs::exists(tmp_ / "late"));
+
+  // Midway, and a raw OpenCV assertion before: a frame too large to crop from (warpAffine's
+  // limit), after six good ones.
+  const fs::path mixed = tmp_ / "mixed";
+  fs::create_directories(mixed);
+  for (const auto& e : fs::directory_iterator(frames_)) fs::copy(e.path(), mixed);
+  cv::imwrite((mixed / "img_999.png").string(), cv::Mat(8, 33000, CV_8UC3, cv::Scalar::all(90)));
+  expect_failure(mixed.string() + " --boxes full --overlay video", tmp_ / "wide",
+                 {(mixed / "img_999.png").string(), "frame too large", "33000x8"});
+  EXPECT_FALSE(fs::exists(tmp_ / "wide"));
+
+  // Raw OpenCV assertion before: resize to an empty image.
+  expect_failure(frames_.string() + " --boxes hog --hog-max-side 0", tmp_ / "hog",
+                 {"--hog-max-side", "at least 128"});
+  EXPECT_FALSE(fs::exists(tmp_ / "hog"));
+
+  // A killed run's hidden partial folder does not block the next run into the same folder, and
+  // a successful run leaves no partial folder.
+  fs::create_directories(tmp_ / "again" / ".infer-partial" / "frames");
+  std::ofstream(tmp_ / "again" / ".infer-partial" / "frames" / "000000.json") << "{";
+  const auto r = motioncue::testing::run_cli("infer " + frames_.string() + common + " --boxes " +
+                                             (tmp_ / "boxes.json").string() + " --out " +
+                                             (tmp_ / "again").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(fs::exists(tmp_ / "again" / ".infer-partial"));
+  EXPECT_TRUE(fs::is_regular_file(tmp_ / "again" / "results.npz"));
+  EXPECT_EQ(frame_json(tmp_ / "again", 0)["people"].size(), 2u);
+}
+
+// A video whose container announces more frames than decode (a truncated file) used to give
+// results for the decodable part without a word. The run still succeeds - the container's count
+// is an estimate for some formats, and the decoded frames' results are right - but a warning
+// says how many frames are missing, and so does the printed summary.
+TEST_F(InferRun, TruncatedVideoIsReported) {
+  const fs::path whole = tmp_ / "clip.avi", cut = tmp_ / "cut.avi";
+  {
+    cv::VideoWriter writer(whole.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 25,
+                           cv::Size(160, 120));
+    ASSERT_TRUE(writer.isOpened());
+    for (int f = 0; f < motioncue::testing::kFrames; ++f)
+      writer.write(motioncue::testing::synthetic_frame(f));
+  }
+  fs::copy_file(whole, cut);
+  fs::resize_file(cut, fs::file_size(whole) / 2);
+
+  auto o = options("whole");
+  o.input = whole;
+  o.boxes = "full";
+  o.overlays = infer::OverlayMode::kNone;
+  const auto full = infer::run_inference(o);
+  EXPECT_EQ(full.frames, motioncue::testing::kFrames);
+  EXPECT_EQ(full.frames_announced, motioncue::testing::kFrames);
+  EXPECT_EQ(full.to_string().find("could not be decoded"), std::string::npos);
+  EXPECT_TRUE(warnings_.empty());
+
+  o = options("cut");
+  o.input = cut;
+  o.boxes = "full";
+  o.overlays = infer::OverlayMode::kNone;
+  const auto part = infer::run_inference(o);
+  ASSERT_GT(part.frames, 0);
+  ASSERT_LT(part.frames, motioncue::testing::kFrames);
+  EXPECT_EQ(part.frames_announced, motioncue::testing::kFrames);
+  const std::string missing = std::to_string(motioncue::testing::kFrames - part.frames);
+  EXPECT_NE(part.to_string().find("the video announces 6 frames; " + missing +
+                                  " could not be decoded (truncated or damaged file)"),
+            std::string::npos)
+      << part.to_string();
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_NE(warnings_[0].find("cut.avi: the video announces 6 frames but only " +
+                              std::to_string(part.frames) + " could be decoded"),
+            std::string::npos)
+      << warnings_[0];
+
+  if (!fs::exists(MOTIONCUE_CLI)) return;
+  const auto r = motioncue::testing::run_cli("infer " + cut.string() + " --checkpoint " +
+                                             checkpoint_.string() + " --boxes full --out " +
+                                             (tmp_ / "cut_cli").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("the video announces 6 frames but only"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(missing + " could not be decoded"), std::string::npos) << r.output;
 }
 
 }  // namespace

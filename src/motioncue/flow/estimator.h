@@ -17,12 +17,18 @@ class FlowEstimator {
 
   // Flow from i1 to i2: CV_32FC2, same size as the inputs, in pixels (x, y); flow(y, x) is the
   // displacement of the pixel at (x, y) of i1. Inputs CV_8UC3 BGR (CV_8UC1 grey is accepted too).
-  // Throws Error when the inputs are empty, of another type, or of different sizes.
+  // Throws Error when the inputs are empty, of another type, of different sizes, or of a size
+  // the backend cannot take (unsupported_size); OpenCV's own failures become Errors too.
   virtual cv::Mat compute(const cv::Mat& i1, const cv::Mat& i2) const = 0;
 
   // Identifies the estimator and every setting that changes its output, e.g. "dis:medium:v1".
   // The flow cache keys on it, so it must change whenever the output may change.
   virtual std::string config_key() const = 0;
+
+  // "" when the backend can take images of `size`, else the sizes it can take (for an Error):
+  // OpenCV's DIS fails on small images and reads out of bounds on small thin ones. compute()
+  // throws Error for such inputs; callers check their own sizes first to name the setting.
+  virtual std::string unsupported_size(cv::Size /*size*/) const { return {}; }
 
   // Both directions for many pairs: (forward 1->2, backward 2->1) for each (i1, i2).
   // Parallel over pairs with TBB (or batched, for the TorchScript backend).

@@ -18,7 +18,8 @@ std::filesystem::path ground_truth_flow_path(const std::filesystem::path& sequen
   return sequence_dir / "flow" / name;
 }
 
-cv::Mat load_ground_truth_flow(const std::filesystem::path& sequence_dir, int frame, bool forward) {
+cv::Mat load_ground_truth_flow(const std::filesystem::path& sequence_dir, int frame, bool forward,
+                               cv::Size frame_size) {
   const auto file = ground_truth_flow_path(sequence_dir, frame, forward);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
@@ -30,6 +31,14 @@ cv::Mat load_ground_truth_flow(const std::filesystem::path& sequence_dir, int fr
     throw Error("ground-truth flow has the wrong shape")
         .file(file.string())
         .expected("(H, W, 2)")
+        .found(a.shape_string());
+  if (!frame_size.empty() && (a.shape[0] != frame_size.height || a.shape[1] != frame_size.width))
+    throw Error("ground-truth flow does not match the frame size")
+        .file(file.string())
+        .expected("(" + std::to_string(frame_size.height) + ", " +
+                  std::to_string(frame_size.width) + ", 2) for " +
+                  std::to_string(frame_size.width) + "x" + std::to_string(frame_size.height) +
+                  " frames")
         .found(a.shape_string());
   const std::vector<float> v = a.to_f32();
   cv::Mat flow(int(a.shape[0]), int(a.shape[1]), CV_32FC2);

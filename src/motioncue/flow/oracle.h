@@ -12,8 +12,10 @@ namespace motioncue::flow {
 
 // <sequence_dir>/flow/fw_%06d.npy (forward: frame -> frame + 1) or bw_%06d.npy (backward:
 // frame -> frame - 1), H x W x 2 float16/float32 (docs/FORMATS.md). Returns full-frame CV_32FC2,
-// NaN where invalid. Throws Error naming the file when it is absent or has the wrong shape.
-cv::Mat load_ground_truth_flow(const std::filesystem::path& sequence_dir, int frame, bool forward);
+// NaN where invalid. Throws Error naming the file when it is absent or has the wrong shape: not
+// (H, W, 2), or, when `frame_size` is not empty, H x W other than the frame's.
+cv::Mat load_ground_truth_flow(const std::filesystem::path& sequence_dir, int frame, bool forward,
+                               cv::Size frame_size = {});
 std::filesystem::path ground_truth_flow_path(const std::filesystem::path& sequence_dir, int frame,
                                              bool forward);
 

@@ -24,11 +24,14 @@ cv::Mat compose_flow(const cv::Mat& first, const cv::Mat& second) {
   return out;
 }
 
-cv::Mat ground_truth_flow_over_gap(const std::filesystem::path& sequence_dir, int frame, int gap) {
+cv::Mat ground_truth_flow_over_gap(const std::filesystem::path& sequence_dir, int frame, int gap,
+                                   cv::Size frame_size) {
   if (gap < 1) throw Error("the frame gap must be at least 1").found(std::to_string(gap));
-  cv::Mat flow = load_ground_truth_flow(sequence_dir, frame, true);
+  cv::Mat flow = load_ground_truth_flow(sequence_dir, frame, true, frame_size);
+  // Without a frame size, every file must match the first one (else compose_flow cannot chain).
+  const cv::Size size = frame_size.empty() ? flow.size() : frame_size;
   for (int k = 1; k < gap; ++k)
-    flow = compose_flow(flow, load_ground_truth_flow(sequence_dir, frame + k, true));
+    flow = compose_flow(flow, load_ground_truth_flow(sequence_dir, frame + k, true, size));
   return flow;
 }
 
@@ -57,11 +60,13 @@ OracleEvaluation evaluate_against_oracle(const std::vector<SequenceFrames>& sequ
         return;
       }
     const auto& box = seq->boxes[std::size_t(t)];
-    const cv::Mat truth = crop_flow(ground_truth_flow_over_gap(seq->dir, t, gap), box, resolution);
     const auto& f1 = seq->frames[std::size_t(t)];
     const auto& f2 = seq->frames[std::size_t(t + gap)];
     const cv::Mat a = read_frame(f1);
     const cv::Mat b = read_frame(f2, a.size());
+    check_box_in_frame(*seq, std::size_t(t), a.size());
+    const cv::Mat truth =
+        crop_flow(ground_truth_flow_over_gap(seq->dir, t, gap, a.size()), box, resolution);
     // Forward only: the same entry compute_pair_flow and `motioncue flow --data` use.
     const auto compute = [&] {
       return estimator.compute(geometry::crop_image(a, box, resolution),

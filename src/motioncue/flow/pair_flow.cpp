@@ -1,5 +1,6 @@
 #include "motioncue/flow/pair_flow.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include "motioncue/core/error.h"
@@ -23,6 +24,13 @@ PairFlow compute_pair_flow(const cv::Mat& frame1, const cv::Mat& frame2,
         .expected(std::to_string(frame1.cols) + "x" + std::to_string(frame1.rows) + " (as " +
                   frame1_id + ")")
         .found(std::to_string(frame2.cols) + "x" + std::to_string(frame2.rows));
+  // A NaN or infinite box crops to a blank image, whose flow would be cached as a silent zero.
+  if (!std::isfinite(box.center.x) || !std::isfinite(box.center.y) || !std::isfinite(box.scale) ||
+      !(box.scale > 0))
+    throw Error("the person box is not finite and positive")
+        .file(frame1_id)
+        .expected("finite center, scale > 0")
+        .found("center,scale,resolution " + crop_key(box, resolution));
   // Cropping is cheap next to flow, and only done when some direction is not cached.
   cv::Mat crop1, crop2;
   const auto crops = [&] {

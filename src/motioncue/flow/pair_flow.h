@@ -19,8 +19,9 @@ struct PairFlow {
 // "cx,cy,scale,res" with enough digits that two different boxes never share a key.
 std::string crop_key(const geometry::PersonBox& box, int resolution);
 
-// Crops both frames (CV_8UC3, same size, else Error) with `box`, then computes (or reads from
-// `cache`, which may be null) the forward and backward flow. frame1_id/frame2_id identify the
+// Crops both frames (CV_8UC3, same size, else Error) with `box` (finite, scale > 0, else Error
+// naming frame1_id), then computes (or reads from `cache`, which may be null) the forward and
+// backward flow. frame1_id/frame2_id identify the
 // frames for the cache (their file paths: see FlowCache).
 PairFlow compute_pair_flow(const cv::Mat& frame1, const cv::Mat& frame2,
                            const geometry::PersonBox& box, int resolution,

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/npz.h"
@@ -25,6 +27,35 @@ bool is_frame_file(const fs::path& p) {
 
 std::string size_text(cv::Size s) {
   return std::to_string(s.width) + "x" + std::to_string(s.height);
+}
+
+std::string box_key(std::size_t t) { return "center/scale[" + std::to_string(t) + "]"; }
+
+std::string box_text(const geometry::PersonBox& b) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "center (%g, %g), scale %g", b.center.x, b.center.y, b.scale);
+  return buf;
+}
+
+// Pixel coordinates: no frame is a million pixels wide; beyond that is a broken writer.
+constexpr double kMaxBoxPixels = 1e6;
+
+void check_sequence_box(const geometry::PersonBox& b, const fs::path& ann_file, std::size_t t) {
+  const auto fail = [&](const std::string& problem, const std::string& expected) {
+    return Error(problem)
+        .file(ann_file.string())
+        .key(box_key(t))
+        .expected(expected)
+        .found(box_text(b));
+  };
+  if (!std::isfinite(b.center.x) || !std::isfinite(b.center.y) || !std::isfinite(b.scale))
+    throw fail("the person box is not finite", "finite center and scale");
+  if (!(200.0 * b.scale >= 1.0))
+    throw fail("the person box is smaller than a pixel", "a side 200 * scale >= 1 pixel");
+  if (std::abs(b.center.x) > kMaxBoxPixels || std::abs(b.center.y) > kMaxBoxPixels ||
+      200.0 * b.scale > kMaxBoxPixels)
+    throw fail("the person box is out of range",
+               "center within +-1e6 pixels and a side 200 * scale <= 1e6");
 }
 
 }  // namespace
@@ -82,9 +113,25 @@ SequenceFrames read_sequence(const fs::path& dir) {
         .expected(std::to_string(t) + " boxes (one per file in frames/)")
         .found(std::to_string(scale.size()) + " scales, " + std::to_string(center.size() / 2) +
                " centres");
-  for (std::int64_t i = 0; i < t; ++i)
+  for (std::int64_t i = 0; i < t; ++i) {
     seq.boxes.push_back({{center[2 * i], center[2 * i + 1]}, scale[i]});
+    check_sequence_box(seq.boxes.back(), ann_file, std::size_t(i));
+  }
   return seq;
+}
+
+void check_box_in_frame(const SequenceFrames& seq, std::size_t t, cv::Size frame_size) {
+  const auto& b = seq.boxes.at(t);
+  const double half = 100.0 * b.scale;
+  const bool overlaps = b.center.x + half > 0 && b.center.x - half < frame_size.width &&
+                        b.center.y + half > 0 && b.center.y - half < frame_size.height;
+  if (!overlaps)
+    throw Error("the person box lies outside the frame (its crop would be blank)")
+        .file((seq.dir / "annotations.npz").string())
+        .key(box_key(t))
+        .expected("a box overlapping the " + size_text(frame_size) + " frame " +
+                  (t < seq.frames.size() ? seq.frames[t].filename().string() : std::string()))
+        .found(box_text(b));
 }
 
 cv::Mat read_frame(const fs::path& file, cv::Size expected_size) {
@@ -126,8 +173,12 @@ PrecomputeStats precompute_flow(const std::vector<SequenceFrames>& sequences,
 
   // The first frame's size of each sequence, which every other frame must match.
   std::vector<cv::Size> sizes(sequences.size());
-  for (std::size_t s = 0; s < sequences.size(); ++s)
-    if (!sequences[s].frames.empty()) sizes[s] = read_frame(sequences[s].frames[0]).size();
+  for (std::size_t s = 0; s < sequences.size(); ++s) {
+    if (sequences[s].frames.empty()) continue;
+    sizes[s] = read_frame(sequences[s].frames[0]).size();
+    for (std::int64_t t = 0; t < pair_count(sequences[s].frames.size(), gap); ++t)
+      check_box_in_frame(sequences[s], std::size_t(t), sizes[s]);
+  }
   const auto seq_index = [&](const SequenceFrames* p) { return std::size_t(p - sequences.data()); };
 
   tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {

@@ -27,9 +27,15 @@ struct SequenceFrames {
 // Every folder at or under `root` that holds annotations.npz and a frames/ folder, sorted.
 // Throws Error naming `root` when there is none.
 std::vector<std::filesystem::path> find_sequences(const std::filesystem::path& root);
-// Throws Error naming the file when the annotations lack center/scale or their length differs
-// from the number of frames.
+// Throws Error naming the file when the annotations lack center/scale, their length differs
+// from the number of frames, or a box is unusable (the key names it: not finite, a side
+// 200 * scale under one pixel, or beyond +-1e6 pixels) - such a box crops to a blank image whose
+// flow would be cached as a silent zero.
 SequenceFrames read_sequence(const std::filesystem::path& dir);
+
+// Throws Error naming the annotations and the frame when frame t's box does not overlap a frame
+// of `frame_size` (its crop would be blank).
+void check_box_in_frame(const SequenceFrames& seq, std::size_t t, cv::Size frame_size);
 
 // CV_8UC3 BGR; throws Error naming the file when it cannot be read or (when `expected_size` is
 // not empty) has another size.
@@ -42,7 +48,8 @@ struct PrecomputeStats {
 };
 
 // Forward and backward flow of each pair (t, t + gap), both frames cropped with frame t's box at
-// `resolution`, into `cache`; parallel over pairs. `on_pair` (may be empty) is called once per
+// `resolution`, into `cache`; parallel over pairs. Boxes are checked against the frame size
+// (check_box_in_frame) before any flow is computed. `on_pair` (may be empty) is called once per
 // finished pair, from any thread (serialised by the caller's own means if it needs to be).
 PrecomputeStats precompute_flow(const std::vector<SequenceFrames>& sequences,
                                 const FlowEstimator& estimator, const FlowCache& cache,

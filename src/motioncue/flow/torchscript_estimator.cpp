@@ -136,6 +136,14 @@ std::vector<cv::Mat> TorchScriptEstimator::run_batch(
         .found(found);
   }
   const auto nhwc = flow.permute({0, 2, 3, 1}).to(torch::kCPU, torch::kFloat32).contiguous();
+  // NaN or infinite flow is a broken network, not motion: cached, it would make every pair it
+  // touches unusable downstream without a word.
+  const auto bad = (~torch::isfinite(nhwc)).sum().item<std::int64_t>();
+  if (bad > 0)
+    throw Error("the module's flow has non-finite values (NaN or infinity)")
+        .file(file_.string())
+        .expected("finite flow in pixels")
+        .found(std::to_string(bad) + " of " + std::to_string(nhwc.numel()) + " values");
   std::vector<cv::Mat> result;
   for (std::int64_t k = 0; k < n; ++k) {
     cv::Mat m(rows, cols, CV_32FC2);

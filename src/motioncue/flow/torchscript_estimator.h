@@ -2,7 +2,8 @@
 // Contract: module.forward(image1, image2) with float32 N x 3 x H x W RGB tensors in [0, 255]
 // returns N x 2 x H x W flow in pixels (x, y), or a tuple/list whose last element is that (RAFT
 // returns the flow of every iteration; the last is the final one). The inputs are put on the
-// device of the module's first parameter (CPU for a module without parameters).
+// device of the module's first parameter (CPU for a module without parameters). Output of another
+// shape, or with a NaN or infinite value, is an Error naming the module file.
 #pragma once
 
 #include <filesystem>

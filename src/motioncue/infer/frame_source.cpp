@@ -62,7 +62,10 @@ class VideoSource : public FrameSource {
       throw Error("cannot open video").file(file.string());
     const double fps = capture_.get(cv::CAP_PROP_FPS);
     fps_ = fps > 0 && fps < 1000 ? fps : 30.0;
-    count_ = static_cast<int64_t>(capture_.get(cv::CAP_PROP_FRAME_COUNT));
+    // Some containers give no count (0, -1) or nonsense; converting that to an integer would not
+    // be defined.
+    const double count = capture_.get(cv::CAP_PROP_FRAME_COUNT);
+    count_ = count >= 1 && count < 1e12 ? static_cast<int64_t>(count) : -1;
   }
 
   bool next(Frame& frame) override {
@@ -79,6 +82,7 @@ class VideoSource : public FrameSource {
     return true;
   }
   int64_t size_hint() const override { return count_ > 0 ? count_ : -1; }
+  int64_t announced_frames() const override { return count_ > 0 ? count_ : -1; }
   double fps() const override { return fps_; }
   bool is_sequence() const override { return true; }
 

@@ -27,8 +27,11 @@ class FrameSource {
   // warning sink and skipped; a single image that cannot be read throws.
   virtual bool next(Frame& frame) = 0;
   virtual int64_t size_hint() const = 0;  // frames expected, -1 when unknown
-  virtual double fps() const = 0;         // the video's rate; 30 for images
-  virtual bool is_sequence() const = 0;   // a video or a folder (tracking applies)
+  // The frame count a video's container announces (-1 for images, or when it gives none); more
+  // than next() delivered means a truncated or damaged file.
+  virtual int64_t announced_frames() const { return -1; }
+  virtual double fps() const = 0;        // the video's rate; 30 for images
+  virtual bool is_sequence() const = 0;  // a video or a folder (tracking applies)
 };
 
 bool is_video_file(const std::filesystem::path& file);

@@ -40,6 +40,9 @@ std::string InferSummary::to_string() const {
   s << frames << " frames (" << frames_without_people << " without people), " << people
     << " people, " << tracks << " tracks in " << seconds << " s";
   if (seconds > 0) s << " (" << frames / seconds << " frames/s)";
+  if (frames_announced > frames)
+    s << "\nthe video announces " << frames_announced << " frames; " << frames_announced - frames
+      << " could not be decoded (truncated or damaged file)";
   s << "\nstage frames/s:";
   for (const char* stage : {"decode", "detect", "crop", "network", "body", "render", "write"}) {
     auto it = stage_seconds.find(stage);
@@ -99,12 +102,77 @@ std::string frame_file(int64_t index, const char* ext) {
 
 nlohmann::json floats(const float* p, int64_t n) { return std::vector<float>(p, p + n); }
 
+// warpAffine (the crop) refuses images with a side of SHRT_MAX or more.
+constexpr int kMaxFrameSide = 32766;
+// JPEG (overlay images) and MJPG (overlay video) hold at most 65500 pixels a side.
+constexpr int kMaxOverlaySide = 65500;
+
+// The output folder of one run, all or nothing: outputs are written under <out>/.infer-partial
+// and moved up into <out> by commit() once the run has succeeded. Without commit() (an Error, an
+// exception of any kind) everything this run put into <out> is removed, and <out> too when the
+// run made it, so a failed run leaves nothing new behind. A run killed outright leaves only the
+// hidden partial folder, which the next run into <out> removes.
+class StagedOutput {
+ public:
+  explicit StagedOutput(const fs::path& out) : out_(out), staging_(out / kPartial) {
+    std::error_code ec;
+    created_ = !fs::exists(out, ec);
+    // kReuse only to claim a folder a killed run left its partial folder in; anything else in it
+    // is refused below, as RunDir's kRefuse would.
+    claim_ = std::make_unique<RunDir>(out, ExistingRun::kReuse);
+    try {
+      for (const auto& entry : fs::directory_iterator(out))
+        if (entry.path().filename() != kPartial)
+          throw Error("output folder exists and is not empty; choose another --out or remove it")
+              .file(out.string());
+      // Holding the claim, a partial folder here is a killed run's.
+      fs::remove_all(staging_, ec);
+      fs::create_directories(staging_, ec);
+      if (ec)
+        throw Error("cannot create the output folder: " + ec.message()).file(staging_.string());
+    } catch (...) {
+      if (created_) fs::remove(out_, ec);
+      throw;
+    }
+  }
+  StagedOutput(const StagedOutput&) = delete;
+  StagedOutput& operator=(const StagedOutput&) = delete;
+  ~StagedOutput() {
+    if (committed_ || !claim_) return;
+    std::error_code ec;
+    // Everything in <out> is this run's: it held nothing else when the claim was taken.
+    std::vector<fs::path> entries;
+    for (auto it = fs::directory_iterator(out_, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec))
+      entries.push_back(it->path());
+    for (const auto& p : entries) fs::remove_all(p, ec);
+    if (created_) fs::remove(out_, ec);
+  }
+
+  const fs::path& path() const { return staging_; }
+
+  void commit() {
+    std::vector<fs::path> entries;
+    for (const auto& entry : fs::directory_iterator(staging_)) entries.push_back(entry.path());
+    for (const auto& p : entries) fs::rename(p, out_ / p.filename());
+    fs::remove(staging_);
+    committed_ = true;
+  }
+
+ private:
+  static constexpr const char* kPartial = ".infer-partial";
+  fs::path out_, staging_;
+  bool created_ = false, committed_ = false;
+  std::unique_ptr<RunDir> claim_;
+};
+
 class Pipeline {
  public:
   explicit Pipeline(const InferOptions& o) : o_(o) {
     warn_ = o.warn ? o.warn : [](const std::string& m) { spdlog::warn("{}", m); };
-    if (o.batch_size < 1) throw Error("batch size must be at least 1").key("batch_size");
-    if (o.checkpoint.empty()) throw Error("no checkpoint given").key("checkpoint");
+    if (o.batch_size < 1) throw Error("batch size must be at least 1").key("--batch-size");
+    if (o.checkpoint.empty()) throw Error("no checkpoint given").key("--checkpoint");
+    if (o.out.empty()) throw Error("no output folder given").key("--out");
     // Open the input and the boxes before creating the output folder, so a bad input leaves
     // nothing behind.
     source_ = open_frames(o.input, warn_);
@@ -115,12 +183,12 @@ class Pipeline {
     network_ = std::move(loaded.network);
     network_->set_train(false);
     resolution_ = network_->config().resolution;
-    run_ = std::make_unique<RunDir>(o.out, ExistingRun::kRefuse);
-    fs::create_directories(run_->path() / "frames");
-    if (o.overlays == OverlayMode::kImages) fs::create_directories(run_->path() / "overlays");
-    if (o.obj) fs::create_directories(run_->path() / "obj");
-    if (o.exports) fs::create_directories(run_->path() / "tracks");
     faces_ = body_->faces().to(torch::kInt64).contiguous();
+    out_ = std::make_unique<StagedOutput>(o.out);
+    fs::create_directories(dir() / "frames");
+    if (o.overlays == OverlayMode::kImages) fs::create_directories(dir() / "overlays");
+    if (o.obj) fs::create_directories(dir() / "obj");
+    if (o.exports) fs::create_directories(dir() / "tracks");
   }
 
   InferSummary run() {
@@ -140,17 +208,45 @@ class Pipeline {
     }
     flush();
     if (o_.progress) progress.finish();
-    finish();
-    summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    // Results without a single person are no results: an Error, and nothing is kept.
     if (summary_.frames == 0) throw Error("no frame could be read").file(o_.input.string());
     if (summary_.people == 0)
       throw Error("no person found in any frame; try --boxes full or a box file")
           .file(o_.input.string());
+    summary_.frames_announced = source_->announced_frames();
+    if (summary_.frames_announced > summary_.frames)
+      warn_(o_.input.string() + ": the video announces " +
+            std::to_string(summary_.frames_announced) + " frames but only " +
+            std::to_string(summary_.frames) +
+            " could be decoded (truncated or damaged file); the results cover those");
+    finish();
+    out_->commit();
+    summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return summary_;
   }
 
  private:
+  const fs::path& dir() const { return out_->path(); }
+
+  // An Error about one frame: naming its image file, or the video and the frame in it.
+  Error frame_error(const Frame& f, const std::string& problem) const {
+    Error e(problem);
+    std::error_code ec;
+    if (fs::is_directory(o_.input, ec)) {
+      e.file((o_.input / f.name).string());
+    } else {
+      e.file(o_.input.string());
+      if (f.name != o_.input.filename().string()) e.key(f.name);
+    }
+    return e;
+  }
+
   void prepare(PendingFrame& p) {
+    const cv::Mat& image = p.frame.image;
+    if (image.cols > kMaxFrameSide || image.rows > kMaxFrameSide)
+      throw frame_error(p.frame, "frame too large to crop people from")
+          .expected("sides of at most " + std::to_string(kMaxFrameSide) + " pixels")
+          .found(std::to_string(image.cols) + "x" + std::to_string(image.rows));
     std::vector<Detection> detections;
     {
       StageTimer t(summary_.stage_seconds, "detect");
@@ -306,7 +402,7 @@ class Pipeline {
       if (o_.obj) {
         StageTimer t(summary_.stage_seconds, "write");
         body::write_obj(
-            run_->path() / "obj" /
+            dir() / "obj" /
                 (frame_file(f.frame.index, "") + "_track" + std::to_string(person.track) + ".obj"),
             vertices[r], body_->faces());
       }
@@ -315,8 +411,7 @@ class Pipeline {
     StageTimer t(summary_.stage_seconds, "write");
     nlohmann::json j = {{"frame", f.frame.index}, {"source", f.frame.name}, {"width", image.cols},
                         {"height", image.rows},   {"focal_length", focal},  {"people", people}};
-    write_file_atomic(run_->path() / "frames" / frame_file(f.frame.index, ".json"),
-                      j.dump(1) + "\n");
+    write_file_atomic(dir() / "frames" / frame_file(f.frame.index, ".json"), j.dump(1) + "\n");
   }
 
   void render_overlay(const PendingFrame& f, const std::vector<std::vector<float>>& screens) {
@@ -336,16 +431,23 @@ class Pipeline {
                                    track_color(f.people[0].track));
       cv::hconcat(canvas, side, canvas);
     }
+    if (canvas.cols > kMaxOverlaySide || canvas.rows > kMaxOverlaySide)
+      throw frame_error(f.frame, "frame too large for an overlay; use --overlay none" +
+                                     std::string(o_.side_view ? " or leave out --side-view" : ""))
+          .expected("an overlay of at most " + std::to_string(kMaxOverlaySide) +
+                    " pixels a side (JPEG, MJPG)")
+          .found(std::to_string(canvas.cols) + "x" + std::to_string(canvas.rows));
     if (o_.overlays == OverlayMode::kImages) {
       std::vector<uchar> bytes;
-      cv::imencode(".jpg", canvas, bytes, {cv::IMWRITE_JPEG_QUALITY, 90});
-      write_file_atomic(run_->path() / "overlays" / frame_file(f.frame.index, ".jpg"),
+      if (!cv::imencode(".jpg", canvas, bytes, {cv::IMWRITE_JPEG_QUALITY, 90}))
+        throw frame_error(f.frame, "cannot encode the overlay as JPEG");
+      write_file_atomic(dir() / "overlays" / frame_file(f.frame.index, ".jpg"),
                         std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
       return;
     }
     if (!video_.isOpened()) {
       video_size_ = canvas.size();
-      video_partial_ = run_->path() / "overlay.partial.avi";
+      video_partial_ = dir() / "overlay.partial.avi";
       if (!video_.open(video_partial_.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'),
                        source_->fps(), video_size_))
         throw Error("OpenCV cannot write an MJPG video").file(video_partial_.string());
@@ -358,7 +460,7 @@ class Pipeline {
     StageTimer t(summary_.stage_seconds, "write");
     if (video_.isOpened()) {
       video_.release();
-      fs::rename(video_partial_, run_->path() / "overlay.avi");
+      fs::rename(video_partial_, dir() / "overlay.avi");
     }
     const int64_t n = static_cast<int64_t>(records_.frame.size());
     Npz npz;
@@ -376,7 +478,7 @@ class Pipeline {
     npz.set("frame_names",
             NpyArray::from_strings({static_cast<int64_t>(records_.frame_names.size())},
                                    records_.frame_names));
-    write_npz(run_->path() / "results.npz", npz);
+    write_npz(dir() / "results.npz", npz);
     summary_.tracks = source_->is_sequence() ? tracker_.tracks_started() : single_tracks_;
     if (!o_.exports) return;
     for (const auto& [track, m] : motions_) {
@@ -386,8 +488,8 @@ class Pipeline {
       motion.frames = m.frames;
       motion.fps = source_->fps();
       const std::string stem = "track_" + std::to_string(track);
-      write_glb(run_->path() / "tracks" / (stem + ".glb"), *body_, motion);
-      write_bvh(run_->path() / "tracks" / (stem + ".bvh"), *body_, motion);
+      write_glb(dir() / "tracks" / (stem + ".glb"), *body_, motion);
+      write_bvh(dir() / "tracks" / (stem + ".bvh"), *body_, motion);
     }
   }
 
@@ -402,7 +504,9 @@ class Pipeline {
   std::unique_ptr<BoxSource> boxes_;
   std::unique_ptr<body::BodyModel> body_;
   std::unique_ptr<model::PoseNetwork> network_;
-  std::unique_ptr<RunDir> run_;
+  // Declared before the video writer, so that the writer is closed before a failed run's
+  // outputs are removed.
+  std::unique_ptr<StagedOutput> out_;
   int resolution_ = 224;
   at::Tensor faces_;
   Tracker tracker_;

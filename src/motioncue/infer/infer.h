@@ -34,6 +34,9 @@ struct InferOptions {
 struct InferSummary {
   int64_t frames = 0;
   int64_t frames_without_people = 0;
+  // The frame count the video's container announces (-1: images, or none given). More than
+  // `frames` means a truncated or damaged video: warned about and shown by to_string().
+  int64_t frames_announced = -1;
   int64_t people = 0;
   int64_t tracks = 0;
   double seconds = 0;
@@ -43,8 +46,10 @@ struct InferSummary {
 };
 
 // Throws Error for anything that leaves nothing to do (unreadable input, no frames, a checkpoint
-// trained with another body model, an existing non-empty output folder) and, after writing the
-// outputs, when no person was found in any frame. Frames without people are warned about.
+// trained with another body model, an existing non-empty output folder, a bad box) and when no
+// person was found in any frame. Outputs appear in `out` only when the run succeeds: a run that
+// throws leaves nothing new behind (the folder is removed when the run made it). Frames without
+// people, and a video that decodes to fewer frames than its container announces, are warned about.
 InferSummary run_inference(const InferOptions& options);
 
 }  // namespace motioncue::infer

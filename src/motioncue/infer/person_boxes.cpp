@@ -24,27 +24,43 @@ class FullFrameBoxes : public BoxSource {
   }
 };
 
+constexpr int kMinHogSide = 128;
+
 class HogBoxes : public BoxSource {
  public:
   explicit HogBoxes(int max_side) : max_side_(max_side) {
+    // Below the detector's 64 x 128 window no frame could hold a person at all, and 0 or less
+    // would ask OpenCV for an empty image.
+    if (max_side < kMinHogSide)
+      throw Error("the HOG detector's frame size is too small")
+          .key("--hog-max-side")
+          .expected("at least " + std::to_string(kMinHogSide) +
+                    ", the height of the detector's 64x128 window")
+          .found(std::to_string(max_side));
     hog_.setSVMDetector(cv::HOGDescriptor::getDefaultPeopleDetector());
   }
   std::vector<Detection> detect(const Frame& frame) override {
     const int longer = std::max(frame.image.cols, frame.image.rows);
     const double factor = longer > max_side_ ? double(max_side_) / longer : 1.0;
     cv::Mat small;
-    if (factor < 1.0)
-      cv::resize(frame.image, small, cv::Size(), factor, factor, cv::INTER_AREA);
-    else
+    if (factor < 1.0) {
+      // At least one pixel a side: a thin frame must not round to an empty image.
+      const cv::Size size(std::max(1, int(std::lround(frame.image.cols * factor))),
+                          std::max(1, int(std::lround(frame.image.rows * factor))));
+      cv::resize(frame.image, small, size, 0, 0, cv::INTER_AREA);
+    } else {
       small = frame.image;
+    }
+    const double fx = double(small.cols) / frame.image.cols;
+    const double fy = double(small.rows) / frame.image.rows;
     std::vector<cv::Rect> rects;
     std::vector<double> weights;
     if (small.cols >= hog_.winSize.width && small.rows >= hog_.winSize.height)
       hog_.detectMultiScale(small, rects, weights, 0.0, cv::Size(8, 8), cv::Size(), 1.05, 2.0);
     std::vector<Detection> out;
     for (std::size_t i = 0; i < rects.size(); ++i) {
-      const cv::Rect2d r(rects[i].x / factor, rects[i].y / factor, rects[i].width / factor,
-                         rects[i].height / factor);
+      const cv::Rect2d r(rects[i].x / fx, rects[i].y / fy, rects[i].width / fx,
+                         rects[i].height / fy);
       out.push_back({r, i < weights.size() ? weights[i] : 1.0});
     }
     return out;
@@ -100,15 +116,28 @@ Detection parse_box(const nlohmann::json& entry, const std::string& origin,
         .key(key)
         .expected("x1 > x0 and y1 > y0")
         .found(coords->dump());
+  // Fractions of the frame (a common mix-up) would crop a fraction of one pixel, silently.
+  if (v[2] - v[0] < 1 || v[3] - v[1] < 1)
+    throw Error("box is smaller than one pixel; boxes are in image pixels, not fractions")
+        .file(origin)
+        .key(key)
+        .expected("x1 - x0 >= 1 and y1 - y0 >= 1")
+        .found(coords->dump());
   return {cv::Rect2d(v[0], v[1], v[2] - v[0], v[3] - v[1]), v[4]};
 }
 
+// docs/FORMATS.md documents this limit.
 constexpr std::size_t kMaxBoxesPerFrame = 256;
+
+struct FileBox {
+  Detection detection;
+  std::string key, text;  // "<frame key>[<i>]" and the box as written, for errors
+};
 
 class JsonBoxes : public BoxSource {
  public:
-  explicit JsonBoxes(const fs::path& file) {
-    const std::string origin = file.string();
+  explicit JsonBoxes(const fs::path& file) : origin_(file.string()) {
+    const std::string& origin = origin_;
     const nlohmann::json j = read_json_file(file);
     if (!j.is_object())
       throw Error("box file must be a JSON object keyed by frame index or image name").file(origin);
@@ -123,20 +152,37 @@ class JsonBoxes : public BoxSource {
             .key(it.key())
             .expected("at most " + std::to_string(kMaxBoxesPerFrame))
             .found(std::to_string(it.value().size()));
-      std::vector<Detection> boxes;
-      for (std::size_t i = 0; i < it.value().size(); ++i)
-        boxes.push_back(parse_box(it.value()[i], origin, it.key() + "[" + std::to_string(i) + "]"));
+      std::vector<FileBox> boxes;
+      for (std::size_t i = 0; i < it.value().size(); ++i) {
+        const std::string key = it.key() + "[" + std::to_string(i) + "]";
+        boxes.push_back({parse_box(it.value()[i], origin, key), key, it.value()[i].dump()});
+      }
       boxes_[it.key()] = std::move(boxes);
     }
   }
   std::vector<Detection> detect(const Frame& frame) override {
     auto it = boxes_.find(frame.name);
     if (it == boxes_.end()) it = boxes_.find(std::to_string(frame.index));
-    return it == boxes_.end() ? std::vector<Detection>{} : it->second;
+    if (it == boxes_.end()) return {};
+    const cv::Rect2d inside(0, 0, frame.image.cols, frame.image.rows);
+    std::vector<Detection> out;
+    for (const auto& b : it->second) {
+      // A box off the frame (boxes for another resolution, say) would crop a blank image.
+      if ((b.detection.box & inside).area() <= 0)
+        throw Error("box lies outside the frame")
+            .file(origin_)
+            .key(b.key)
+            .expected("a box overlapping the " + std::to_string(frame.image.cols) + "x" +
+                      std::to_string(frame.image.rows) + " frame " + frame.name)
+            .found(b.text);
+      out.push_back(b.detection);
+    }
+    return out;
   }
 
  private:
-  std::map<std::string, std::vector<Detection>> boxes_;
+  std::string origin_;
+  std::map<std::string, std::vector<FileBox>> boxes_;
 };
 
 }  // namespace

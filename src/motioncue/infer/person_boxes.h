@@ -31,13 +31,15 @@ std::unique_ptr<BoxSource> full_frame_boxes();
 
 // OpenCV's HOG people detector (cv::HOGDescriptor::getDefaultPeopleDetector). Frames whose
 // longer side exceeds max_side are downscaled for detection; boxes come back in full-resolution
-// pixels.
+// pixels. max_side below 128 (the detector's window is 64 x 128) is an Error.
 std::unique_ptr<BoxSource> hog_boxes(int max_side = 640);
 
 // Boxes from a JSON file (docs/FORMATS.md, "## Inference outputs"): an object whose keys are
-// frame indices ("0", "1", ...) or image file names, each holding a list of boxes
+// frame indices ("0", "1", ...) or image file names, each holding a list of at most 256 boxes
 // [x0, y0, x1, y1], [x0, y0, x1, y1, score] or {"box": [x0, y0, x1, y1], "score": s}.
-// Throws Error naming the file and the key for anything malformed.
+// Throws Error naming the file and the key ("<frame>[<box>]") for anything malformed: not finite,
+// beyond +-1e6 pixels, x1 - x0 or y1 - y0 under one pixel; detect() likewise for a box that does
+// not overlap its frame.
 std::unique_ptr<BoxSource> json_boxes(const std::filesystem::path& file);
 
 // People found by MoveNet multipose (the pretrained model from scripts/fetch_models): its boxes
