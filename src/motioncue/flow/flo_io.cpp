@@ -19,26 +19,29 @@ constexpr std::int32_t kMaxSide = 1 << 16;
 }  // namespace
 
 cv::Mat read_flo(const std::filesystem::path& file) {
+  return parse_flo(read_file_bytes(file), file.string());
+}
+
+cv::Mat parse_flo(const std::vector<std::uint8_t>& bytes, const std::string& origin) {
   static_assert(sizeof(float) == 4 && sizeof(std::int32_t) == 4);
-  const auto bytes = read_file_bytes(file);
   if (bytes.size() < 12)
     throw Error("not a .flo file: shorter than its 12-byte header")
-        .file(file.string())
+        .file(origin)
         .found(std::to_string(bytes.size()) + " bytes");
   float tag;
   std::int32_t w, h;
   std::memcpy(&tag, bytes.data(), 4);
   std::memcpy(&w, bytes.data() + 4, 4);
   std::memcpy(&h, bytes.data() + 8, 4);
-  if (tag != kTag) throw Error("not a .flo file: wrong tag").file(file.string()).expected("PIEH");
+  if (tag != kTag) throw Error("not a .flo file: wrong tag").file(origin).expected("PIEH");
   if (w <= 0 || h <= 0 || w > kMaxSide || h > kMaxSide)
     throw Error(".flo header has implausible dimensions")
-        .file(file.string())
+        .file(origin)
         .found(std::to_string(w) + "x" + std::to_string(h));
   const std::size_t expected = 12 + std::size_t(w) * std::size_t(h) * 8;
   if (bytes.size() != expected)
     throw Error(".flo file size does not match its header (truncated or corrupt)")
-        .file(file.string())
+        .file(origin)
         .expected(std::to_string(expected) + " bytes")
         .found(std::to_string(bytes.size()) + " bytes");
   cv::Mat flow(h, w, CV_32FC2);
