@@ -110,3 +110,11 @@ MODEL_BENCH(BM_Train, resnet34_224, "resnet34", 224, 2, 2);
 MODEL_BENCH(BM_Infer, resnet34_224, "resnet34", 224, 2, 3);
 MODEL_BENCH(BM_Train, resnet50_224, "resnet50", 224, 2, 2);
 MODEL_BENCH(BM_Infer, resnet50_224, "resnet50", 224, 2, 3);
+// MoveNet's pretrained MobileNetV2 trunk (needs scripts/fetch_models), at its native size and
+// at the compact network's 128 px.
+MODEL_BENCH(BM_Train, movenet_lightning_128, "movenet-lightning", 128, 16, 2);
+MODEL_BENCH(BM_Infer, movenet_lightning_128, "movenet-lightning", 128, 16, 4);
+MODEL_BENCH(BM_Train, movenet_lightning_192, "movenet-lightning", 192, 8, 2);
+MODEL_BENCH(BM_Infer, movenet_lightning_192, "movenet-lightning", 192, 8, 4);
+MODEL_BENCH(BM_Train, movenet_thunder_256, "movenet-thunder", 256, 4, 2);
+MODEL_BENCH(BM_Infer, movenet_thunder_256, "movenet-thunder", 256, 4, 3);

@@ -124,7 +124,8 @@ json to_json(const NetworkConfig& c) {
   return {{"backbone", c.backbone},
           {"resolution", c.resolution},
           {"iterations", c.iterations},
-          {"dropout", c.dropout}};
+          {"dropout", c.dropout},
+          {"frozen_blocks", c.frozen_blocks}};
 }
 
 NetworkConfig network_config_from_json(const json& j, const std::string& origin) {
@@ -145,6 +146,8 @@ NetworkConfig network_config_from_json(const json& j, const std::string& origin)
   get("resolution", c.resolution);
   get("iterations", c.iterations);
   get("dropout", c.dropout);
+  // Absent in checkpoints written before pretrained backbones existed.
+  if (j.is_object() && j.contains("frozen_blocks")) get("frozen_blocks", c.frozen_blocks);
   try {
     validate(c);
   } catch (Error& e) {

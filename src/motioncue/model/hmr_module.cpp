@@ -127,6 +127,18 @@ BackboneSpec backbone_spec(const std::string& name) {
     spec.widths = {32, 64, 128, 256};
     spec.stem_width = 32;
     spec.stem_kernel = 5;
+  } else if (name == "movenet-lightning" || name == "movenet-thunder") {
+    // MoveNet's MobileNetV2 up to its last 1x1 convolution (1,280 channels, stride 32), before
+    // the feature pyramid and the keypoint heads; lightning is width 1.0 at 192 px, thunder
+    // width 1.75 at 256 px.
+    const std::string scope =
+        "StatefulPartitionedCall/center_net_mobile_net_v2fpn_feature_extractor/model_1/model/";
+    spec.trunk.model = name;
+    spec.trunk.feed = "StatefulPartitionedCall/stack";
+    spec.trunk.output = scope + "out_relu/Relu6";
+    spec.trunk.weight_scope = scope;
+    spec.trunk.channels = 1280;
+    spec.trunk.native_resolution = name == "movenet-lightning" ? 192 : 256;
   } else {
     std::string names;
     for (const auto& n : backbone_names()) names += (names.empty() ? "" : ", ") + n;
@@ -135,8 +147,34 @@ BackboneSpec backbone_spec(const std::string& name) {
   return spec;
 }
 
-HmrNet::HmrNet(const BackboneSpec& spec, int64_t iterations, double dropout)
+HmrNet::HmrNet(const BackboneSpec& spec, int64_t iterations, double dropout, int64_t frozen_blocks)
     : iterations_(iterations) {
+  if (!spec.trunk.model.empty()) {
+    trunk = register_module("trunk", std::make_shared<TfjsTrunk>(spec.trunk, frozen_blocks));
+    feature_dim_ = spec.trunk.channels;
+  } else {
+    build_resnet(spec);
+  }
+
+  fc1 = register_module("fc1", nn::Linear(feature_dim_ + kStateDim, 1024));
+  drop1 = register_module("drop1", nn::Dropout(dropout));
+  fc2 = register_module("fc2", nn::Linear(1024, 1024));
+  drop2 = register_module("drop2", nn::Dropout(dropout));
+  decpose = register_module("decpose", nn::Linear(1024, kPoseDim));
+  decshape = register_module("decshape", nn::Linear(1024, kShapeDim));
+  deccam = register_module("deccam", nn::Linear(1024, kCamDim));
+  {
+    torch::NoGradGuard no_grad;
+    nn::init::xavier_uniform_(decpose->weight, 0.01);
+    nn::init::xavier_uniform_(decshape->weight, 0.01);
+    nn::init::xavier_uniform_(deccam->weight, 0.01);
+  }
+  init_pose = register_buffer("init_pose", torch::zeros({1, kPoseDim}));
+  init_shape = register_buffer("init_shape", torch::zeros({1, kShapeDim}));
+  init_cam = register_buffer("init_cam", torch::zeros({1, kCamDim}));
+}
+
+void HmrNet::build_resnet(const BackboneSpec& spec) {
   conv1 = register_module("conv1",
                           make_conv(3, spec.stem_width, spec.stem_kernel, 2, spec.stem_kernel / 2));
   bn1 = register_module("bn1", nn::BatchNorm2d(spec.stem_width));
@@ -158,26 +196,10 @@ HmrNet::HmrNet(const BackboneSpec& spec, int64_t iterations, double dropout)
   }
   feature_dim_ = in;
   init_backbone(*this);
-
-  fc1 = register_module("fc1", nn::Linear(feature_dim_ + kStateDim, 1024));
-  drop1 = register_module("drop1", nn::Dropout(dropout));
-  fc2 = register_module("fc2", nn::Linear(1024, 1024));
-  drop2 = register_module("drop2", nn::Dropout(dropout));
-  decpose = register_module("decpose", nn::Linear(1024, kPoseDim));
-  decshape = register_module("decshape", nn::Linear(1024, kShapeDim));
-  deccam = register_module("deccam", nn::Linear(1024, kCamDim));
-  {
-    torch::NoGradGuard no_grad;
-    nn::init::xavier_uniform_(decpose->weight, 0.01);
-    nn::init::xavier_uniform_(decshape->weight, 0.01);
-    nn::init::xavier_uniform_(deccam->weight, 0.01);
-  }
-  init_pose = register_buffer("init_pose", torch::zeros({1, kPoseDim}));
-  init_shape = register_buffer("init_shape", torch::zeros({1, kShapeDim}));
-  init_cam = register_buffer("init_cam", torch::zeros({1, kCamDim}));
 }
 
 torch::Tensor HmrNet::features(const torch::Tensor& images, MacCounter* counter) {
+  if (trunk) return trunk->forward(images, counter ? &counter->macs : nullptr);
   auto x = torch::relu(bn1->forward(counted_conv(conv1, images, counter)));
   x = maxpool->forward(x);
   for (auto& layer : layers)

@@ -1,5 +1,6 @@
 // Internal to model/: the torch::nn module behind PoseNetwork. SPIN's HMR layout: the ResNet
-// stem and stages at top level (conv1, bn1, layer1..layer4), then fc1, drop1, fc2, drop2,
+// stem and stages at top level (conv1, bn1, layer1..layer4), or a pretrained trunk ("trunk.*",
+// tfjs_trunk.h), then fc1, drop1, fc2, drop2,
 // decpose, decshape, deccam and the buffers init_pose, init_shape, init_cam. Blocks follow
 // torchvision (BasicBlock: conv1 bn1 conv2 bn2; Bottleneck: + conv3 bn3, stride on conv2;
 // downsample.0 = 1x1 conv, downsample.1 = BatchNorm).
@@ -9,7 +10,10 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "motioncue/model/tfjs_trunk.h"
 
 namespace motioncue::model::detail {
 
@@ -19,6 +23,7 @@ struct BackboneSpec {
   std::array<int64_t, 4> widths{64, 128, 256, 512};
   int64_t stem_width = 64;
   int64_t stem_kernel = 7;
+  TrunkSpec trunk;  // a pretrained TFJS trunk instead of the ResNet when trunk.model is set
 };
 // Throws Error for an unknown name.
 BackboneSpec backbone_spec(const std::string& name);
@@ -35,7 +40,7 @@ class ResidualBlock : public torch::nn::Module {
 
 class HmrNet : public torch::nn::Module {
  public:
-  HmrNet(const BackboneSpec& spec, int64_t iterations, double dropout);
+  HmrNet(const BackboneSpec& spec, int64_t iterations, double dropout, int64_t frozen_blocks = 0);
 
   torch::Tensor features(const torch::Tensor& images, MacCounter* counter = nullptr);
   // Returns the state after the last iteration: N x 157 = [pose6d, betas, cam].
@@ -43,6 +48,8 @@ class HmrNet : public torch::nn::Module {
 
   int64_t feature_dim() const { return feature_dim_; }
 
+  std::shared_ptr<TfjsTrunk>
+      trunk;  // set for a pretrained backbone; the ResNet parts are then null
   torch::nn::Conv2d conv1{nullptr};
   torch::nn::BatchNorm2d bn1{nullptr};
   torch::nn::MaxPool2d maxpool{nullptr};
@@ -55,6 +62,8 @@ class HmrNet : public torch::nn::Module {
   torch::Tensor init_pose, init_shape, init_cam;
 
  private:
+  void build_resnet(const BackboneSpec& spec);
+
   int64_t feature_dim_ = 0;
   int64_t iterations_ = 3;
 };

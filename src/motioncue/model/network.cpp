@@ -9,7 +9,7 @@
 namespace motioncue::model {
 
 std::vector<std::string> backbone_names() {
-  return {"compact", "resnet18", "resnet34", "resnet50"};
+  return {"compact", "resnet18", "resnet34", "resnet50", "movenet-lightning", "movenet-thunder"};
 }
 
 void validate(const NetworkConfig& config) {
@@ -23,6 +23,15 @@ void validate(const NetworkConfig& config) {
     throw Error("the regressor needs at least one iteration")
         .key("iterations")
         .found(std::to_string(config.iterations));
+  if (config.frozen_blocks < 0)
+    throw Error("the number of frozen backbone blocks cannot be negative")
+        .key("frozen_blocks")
+        .found(std::to_string(config.frozen_blocks));
+  if (config.frozen_blocks > 0 && detail::backbone_spec(config.backbone).trunk.model.empty())
+    throw Error("only a pretrained backbone has blocks to freeze")
+        .key("frozen_blocks")
+        .expected("0 for " + config.backbone)
+        .found(std::to_string(config.frozen_blocks));
   if (!(config.dropout >= 0.0 && config.dropout < 1.0))
     throw Error("dropout probability out of range")
         .key("dropout")
@@ -86,8 +95,9 @@ PoseNetwork::PoseNetwork(const NetworkConfig& config, const InitialState& initia
     : impl_(std::make_unique<Impl>()) {
   validate(config);
   impl_->config = config;
-  impl_->net = std::make_shared<detail::HmrNet>(detail::backbone_spec(config.backbone),
-                                                config.iterations, config.dropout);
+  impl_->net =
+      std::make_shared<detail::HmrNet>(detail::backbone_spec(config.backbone), config.iterations,
+                                       config.dropout, config.frozen_blocks);
   if (!initial.pose6d.defined() || initial.pose6d.numel() != kPoseDim || !initial.betas.defined() ||
       initial.betas.numel() != kShapeDim || !initial.cam.defined() ||
       initial.cam.numel() != kCamDim)
@@ -166,7 +176,7 @@ void PoseNetwork::set_dropout(bool enabled) {
 
 void PoseNetwork::to(const c10::Device& device) { impl_->net->to(device); }
 
-c10::Device PoseNetwork::device() const { return impl_->net->conv1->weight.device(); }
+c10::Device PoseNetwork::device() const { return impl_->net->init_pose.device(); }
 
 int64_t PoseNetwork::flops_per_image() const {
   if (impl_->flops < 0) {

@@ -30,10 +30,14 @@ inline constexpr int64_t kCamDim = 3;
 inline constexpr int64_t kStateDim = kPoseDim + kShapeDim + kCamDim;  // 157
 
 struct NetworkConfig {
-  std::string backbone = "compact";  // "compact", "resnet18", "resnet34", "resnet50"
-  int resolution = 128;              // input crop side; any value works (global pooling)
-  int iterations = 3;                // regressor iterations
-  double dropout = 0.5;              // drop1/drop2 probability
+  // "compact", "resnet18", "resnet34", "resnet50" (from random weights), or "movenet-lightning",
+  // "movenet-thunder": MoveNet's MobileNetV2 trunk with its pretrained weights (the models
+  // scripts/fetch_models brings in).
+  std::string backbone = "compact";
+  int resolution = 128;   // input crop side; any value works (global pooling)
+  int iterations = 3;     // regressor iterations
+  double dropout = 0.5;   // drop1/drop2 probability
+  int frozen_blocks = 0;  // pretrained backbones: the first blocks that keep their weights
 };
 // Throws Error naming the offending key when a value is out of range or unknown.
 void validate(const NetworkConfig& config);

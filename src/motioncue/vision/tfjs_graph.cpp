@@ -25,6 +25,10 @@ struct TfjsGraph::Impl {
 
   Impl(TfjsModel m, c10::Device d) : model(std::move(m)), device(d) {}
 
+  std::vector<at::Tensor> execute(const std::map<int, at::Tensor>& feeds,
+                                  const std::vector<std::string>& outputs,
+                                  std::int64_t* multiply_adds = nullptr) const;
+
   Error error(const std::string& problem, const TfjsNode& node) const {
     return std::move(Error(problem).file(model.name).key("node " + node.name));
   }
@@ -150,26 +154,15 @@ TfjsGraph::TfjsGraph(TfjsModel model, c10::Device device)
   }
 }
 
-TfjsGraph::~TfjsGraph() = default;
-TfjsGraph::TfjsGraph(TfjsGraph&&) noexcept = default;
-TfjsGraph& TfjsGraph::operator=(TfjsGraph&&) noexcept = default;
-
-const TfjsModel& TfjsGraph::model() const { return impl_->model; }
-c10::Device TfjsGraph::device() const { return impl_->device; }
-
-std::vector<at::Tensor> TfjsGraph::run(const std::vector<at::Tensor>& inputs,
-                                       const std::vector<std::string>& outputs) const {
-  const auto& m = *impl_;
+// Runs what `outputs` need, with `feeds` (node -> value, TensorFlow layout) as those nodes'
+// outputs.
+std::vector<at::Tensor> TfjsGraph::Impl::execute(const std::map<int, at::Tensor>& feeds,
+                                                 const std::vector<std::string>& outputs,
+                                                 std::int64_t* multiply_adds) const {
+  const auto& m = *this;
   const auto& nodes = m.model.nodes;
-  if (inputs.size() != m.placeholders.size())
-    throw Error("wrong number of inputs for the model")
-        .file(m.model.name)
-        .expected(std::to_string(m.placeholders.size()))
-        .found(std::to_string(inputs.size()));
-
   std::vector<std::pair<int, int>> wanted;
-  for (const auto& name : outputs.empty() ? m.model.outputs : outputs)
-    wanted.push_back(m.resolve(name));
+  for (const auto& name : outputs) wanted.push_back(m.resolve(name));
 
   // Only what the requested outputs depend on runs; a value is dropped after its last use.
   std::vector<char> needed(nodes.size(), 0);
@@ -180,11 +173,12 @@ std::vector<at::Tensor> TfjsGraph::run(const std::vector<at::Tensor>& inputs,
     stack.pop_back();
     if (needed[n]) continue;
     needed[n] = 1;
+    if (feeds.count(n)) continue;
     for (const auto& in : m.inputs[n]) stack.push_back(in.first);
   }
   std::vector<int> uses(nodes.size(), 0);
   for (std::size_t i = 0; i < nodes.size(); ++i)
-    if (needed[i])
+    if (needed[i] && !feeds.count(static_cast<int>(i)))
       for (const auto& in : m.inputs[i]) ++uses[in.first];
   for (const auto& w : wanted) ++uses[w.first];
 
@@ -192,19 +186,18 @@ std::vector<at::Tensor> TfjsGraph::run(const std::vector<at::Tensor>& inputs,
   for (const int n : m.order) {
     if (!needed[n]) continue;
     const auto& node = nodes[n];
-    if (node.op == "Placeholder") {
-      const auto k =
-          std::find(m.placeholders.begin(), m.placeholders.end(), n) - m.placeholders.begin();
-      const at::Tensor t = inputs[k].to(m.device);
-      m.check_input(node, t);
+    if (const auto fed = feeds.find(n); fed != feeds.end()) {
+      const at::Tensor& t = fed->second;
       if (t.dim() == 4) {
-        values[n] = {
-            Value{t.permute({0, 3, 1, 2}).contiguous(), true}};  // the one layout change in
+        // NHWC -> NCHW: the one layout change on the way in.
+        values[n] = {Value{t.permute({0, 3, 1, 2}).contiguous(), true}};
       } else {
         values[n] = {Value{t, false}};
       }
       continue;
     }
+    if (node.op == "Placeholder")
+      throw m.error("the outputs need this input, and it is not fed", node);
     if (node.op == "Const") {
       values[n] = {m.constants[n]};
       continue;
@@ -227,6 +220,13 @@ std::vector<at::Tensor> TfjsGraph::run(const std::vector<at::Tensor>& inputs,
     } catch (const c10::Error& e) {
       throw m.error("the op failed", node).found(e.what_without_backtrace());
     }
+    if (multiply_adds && filter != m.filters.end() && !values[n].empty()) {
+      // Per output element, a filter slice (in/groups x kh x kw in ATen's layout).
+      const auto& out = values[n][0].t;
+      const auto& f = filter->second;
+      if (out.dim() == 4 && out.size(0) > 0)
+        *multiply_adds += out.numel() / out.size(0) * f.size(1) * f.size(2) * f.size(3);
+    }
     for (const auto& [source, output] : m.inputs[n])
       if (--uses[source] == 0) values[source].clear();
   }
@@ -236,6 +236,75 @@ std::vector<at::Tensor> TfjsGraph::run(const std::vector<at::Tensor>& inputs,
     if (output >= static_cast<int>(values[node].size()))
       throw Error("output index out of range").file(m.model.name).key(nodes[node].name);
     out.push_back(ops::tf_layout(values[node][output]).contiguous());
+  }
+  return out;
+}
+
+TfjsGraph::~TfjsGraph() = default;
+TfjsGraph::TfjsGraph(TfjsGraph&&) noexcept = default;
+TfjsGraph& TfjsGraph::operator=(TfjsGraph&&) noexcept = default;
+
+const TfjsModel& TfjsGraph::model() const { return impl_->model; }
+c10::Device TfjsGraph::device() const { return impl_->device; }
+
+std::vector<at::Tensor> TfjsGraph::run(const std::vector<at::Tensor>& inputs,
+                                       const std::vector<std::string>& outputs) const {
+  const auto& m = *impl_;
+  if (inputs.size() != m.placeholders.size())
+    throw Error("wrong number of inputs for the model")
+        .file(m.model.name)
+        .expected(std::to_string(m.placeholders.size()))
+        .found(std::to_string(inputs.size()));
+  std::map<int, at::Tensor> feeds;
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    const int n = m.placeholders[k];
+    const at::Tensor t = inputs[k].to(m.device);
+    m.check_input(m.model.nodes[n], t);
+    feeds[n] = t;
+  }
+  return m.execute(feeds, outputs.empty() ? m.model.outputs : outputs);
+}
+
+std::vector<at::Tensor> TfjsGraph::run_from(const std::map<std::string, at::Tensor>& feeds,
+                                            const std::vector<std::string>& outputs,
+                                            std::int64_t* multiply_adds) const {
+  const auto& m = *impl_;
+  std::map<int, at::Tensor> by_node;
+  for (const auto& [name, value] : feeds) {
+    const auto [node, output] = m.resolve(name);
+    if (output != 0)
+      throw Error("only a node's first output can be fed").file(m.model.name).key(name);
+    by_node[node] = value.to(m.device);
+  }
+  return m.execute(by_node, outputs.empty() ? m.model.outputs : outputs, multiply_adds);
+}
+
+std::vector<std::pair<std::string, at::Tensor>> TfjsGraph::weights() const {
+  const auto& m = *impl_;
+  const auto& nodes = m.model.nodes;
+  // For every constant: how many consumers read it as a prepared filter, how many otherwise.
+  std::vector<int> as_filter(nodes.size(), 0), as_operand(nodes.size(), 0);
+  std::vector<int> filter_user(nodes.size(), -1);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (std::size_t k = 0; k < m.inputs[i].size(); ++k) {
+      const int source = m.inputs[i][k].first;
+      if (k == 1 && m.filters.count(static_cast<int>(i))) {
+        ++as_filter[source];
+        filter_user[source] = static_cast<int>(i);
+      } else {
+        ++as_operand[source];
+      }
+    }
+  }
+  std::vector<std::pair<std::string, at::Tensor>> out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].op != "Const") continue;
+    const auto& t = m.constants[i].t;
+    if (!t.defined() || !t.is_floating_point() || t.numel() <= 1) continue;
+    if (as_filter[i] == 1 && as_operand[i] == 0)
+      out.emplace_back(nodes[i].name, m.filters.at(filter_user[i]));
+    else if (as_filter[i] == 0 && as_operand[i] > 0)
+      out.emplace_back(nodes[i].name, t);
   }
   return out;
 }

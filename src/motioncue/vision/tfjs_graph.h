@@ -10,6 +10,7 @@
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,6 +37,20 @@ class TfjsGraph {
   // outputs.
   std::vector<at::Tensor> run(const std::vector<at::Tensor>& inputs,
                               const std::vector<std::string>& outputs = {}) const;
+  // Runs with `feeds` (node name -> value in TensorFlow layout) standing in for those nodes'
+  // outputs, e.g. an image after the model's own decoding steps; what only feeds a fed node does
+  // not run. Every placeholder the outputs still need must be fed. With `multiply_adds`, adds
+  // the convolutions' multiply-adds per batch item to it.
+  std::vector<at::Tensor> run_from(const std::map<std::string, at::Tensor>& feeds,
+                                   const std::vector<std::string>& outputs,
+                                   std::int64_t* multiply_adds = nullptr) const;
+
+  // The float weights the runs read, by the name of their Const node, in graph order:
+  // convolution filters (in ATen's layout) and every other float constant of more than one
+  // element. They are the graph's own tensors, so marking them requires_grad makes runs
+  // differentiable in them and changing them in place changes the model. A constant that is
+  // both a filter and another op's operand is left out (it exists twice).
+  std::vector<std::pair<std::string, at::Tensor>> weights() const;
 
   // The ops this runner implements, sorted.
   static std::vector<std::string> supported_ops();
