@@ -1,9 +1,12 @@
 #include "verb.h"
 
 #include <filesystem>
+#include <iostream>
 
 #include "motioncue/core/config.h"
+#include "motioncue/core/error.h"
 #include "motioncue/core/run_dir.h"
+#include "motioncue/train/trainers.h"
 
 namespace motioncue::cli {
 namespace {
@@ -34,15 +37,17 @@ Config resolve_config(const std::string& defaults_yaml, const std::string& verb,
   return config;
 }
 
-void run_in_new_folder(const std::string& out, const Config& config,
-                       const std::function<void(const RunDir&)>& work) {
+namespace {
+
+void run_in_fresh_folder(const std::string& out, const Config* config,
+                         const std::function<void(const RunDir&)>& work) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const bool existed = fs::exists(out, ec);
   const bool fresh = !existed || (fs::is_directory(out, ec) && fs::is_empty(out, ec));
   try {
     const RunDir run(out);
-    run.record(config);
+    if (config) run.record(*config);
     work(run);
   } catch (...) {
     // The RunDir (and its log file) is gone by now. A folder that held something stays
@@ -57,6 +62,45 @@ void run_in_new_folder(const std::string& out, const Config& config,
     }
     throw;
   }
+}
+
+}  // namespace
+
+void run_in_new_folder(const std::string& out, const Config& config,
+                       const std::function<void(const RunDir&)>& work) {
+  run_in_fresh_folder(out, &config, work);
+}
+
+void run_in_new_folder(const std::string& out, const std::function<void(const RunDir&)>& work) {
+  run_in_fresh_folder(out, nullptr, work);
+}
+
+ResumedRun open_run_to_resume(const std::string& folder, const std::string& defaults_yaml,
+                              const std::string& verb, bool settings_given) {
+  if (settings_given)
+    throw Error(
+        "--resume continues a run with its recorded settings; it takes no --out, --config, "
+        "--set, --data, --seed or --init")
+        .file(folder);
+  const auto recorded = std::filesystem::path(folder) / "config.yaml";
+  if (!std::filesystem::exists(recorded))
+    throw Error("not a run folder: nothing to resume").file(recorded.string());
+  ResumedRun resumed{RunDir(folder, ExistingRun::kReuse),
+                     Config(defaults_yaml, "defaults of '" + verb + "'")};
+  resumed.config.merge_file(recorded);
+  resumed.run.continue_log();
+  return resumed;
+}
+
+void print_training_result(const train::TrainSummary& summary, const std::string& verb,
+                           const std::string& folder) {
+  if (!summary.finished) {
+    std::cout << "stopped after step " << summary.steps << "; continue with: motioncue " << verb
+              << " --resume " << folder << "\n";
+    return;
+  }
+  std::cout << "best validation PA-MPJPE " << summary.best_val_pa_mpjpe << " mm at step "
+            << summary.best_step << "; checkpoint " << summary.best_checkpoint.string() << "\n";
 }
 
 }  // namespace motioncue::cli

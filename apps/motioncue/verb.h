@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
-namespace motioncue {
-class Config;
-class RunDir;
-}  // namespace motioncue
+#include "motioncue/core/config.h"
+#include "motioncue/core/run_dir.h"
+
+namespace motioncue::train {
+struct TrainSummary;
+}
 
 namespace motioncue::cli {
 
@@ -42,5 +44,22 @@ Config resolve_config(const std::string& defaults_yaml, const std::string& verb,
 // removed again, so that nothing half-made is left and a retry with the same --out starts clean.
 void run_in_new_folder(const std::string& out, const Config& config,
                        const std::function<void(const RunDir&)>& work);
+// The same for a verb without a config schema: nothing is recorded.
+void run_in_new_folder(const std::string& out, const std::function<void(const RunDir&)>& work);
+
+// `motioncue VERB --resume RUN` of a training verb: refuses options that would change the recorded
+// settings (`settings_given`), and returns the run folder (claimed, logging to the end of its
+// log.txt) with its recorded config.yaml read over `defaults_yaml`.
+struct ResumedRun {
+  RunDir run;
+  Config config;
+};
+ResumedRun open_run_to_resume(const std::string& folder, const std::string& defaults_yaml,
+                              const std::string& verb, bool settings_given);
+
+// What a training verb prints when its run ends: the best validation score and checkpoint, or,
+// for a run stopped early, how to continue it.
+void print_training_result(const train::TrainSummary& summary, const std::string& verb,
+                           const std::string& folder);
 
 }  // namespace motioncue::cli

@@ -15,6 +15,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npz.h"
+#include "motioncue/core/run_dir.h"
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/eval/evaluator.h"
@@ -65,7 +66,9 @@ void add_train(CLI::App& app) {
   sub->add_option("--init", o->init, "network checkpoint to start from")->required();
   sub->add_option("--data", o->data, "benchmark root (uses <root>/unlabeled) or a split folder")
       ->required();
-  sub->add_option("--out", o->out, "run folder (context.pt, network.pt when trained, log.json)")
+  sub->add_option("--out", o->out,
+                  "new run folder (context.pt, network.pt when trained, log.json); must not exist "
+                  "or be empty")
       ->required();
   sub->add_option("--labeled", o->labeled,
                   "labeled annotations.npz for the anchor when --lr-network > 0 "
@@ -84,48 +87,51 @@ void add_train(CLI::App& app) {
   sub->add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
   sub->add_option("--device", o->device, "auto, cpu or cuda");
   sub->callback([o] {
-    const auto device = mc::train::resolve_device(o->device);
-    const auto body = mc::train::load_body_model(o->body_model, device);
-    auto loaded = mc::model::load_checkpoint(o->init, body.hash());
-    auto& network = *loaded.network;
-    network.to(device);
-    o->training.resolution = network.config().resolution;
-    o->training.flow_estimator = o->flow;
-    o->training.flow_cache = o->flow_cache;
-    const auto unlabeled = mc::data::VideoDataset::open(split_dir(o->data, "unlabeled"));
-    std::optional<mc::data::LabeledDataset> labeled;
-    fs::path labeled_file = o->labeled;
-    if (labeled_file.empty() && fs::exists(fs::path(o->data) / "labeled" / "annotations.npz"))
-      labeled_file = fs::path(o->data) / "labeled" / "annotations.npz";
-    if (!labeled_file.empty() && o->training.lr_network > 0)
-      labeled.emplace(mc::data::LabeledDataset::open(labeled_file));
-    mc::temporal::ContextNetwork context(o->training.context, network.feature_dim());
-    context.to(device);
-    const auto log = mc::temporal::train_context(
-        network, context, body, unlabeled, labeled ? &*labeled : nullptr, o->training,
-        [&](int step, const mc::temporal::ContextStepTerms& t) {
-          if (step % 20 == 0 || step + 1 == o->training.steps)
-            spdlog::info("step {} loss {:.5f} flow {:.4f} anchor {:.5f} supervised {:.4f}", step,
-                         t.total.item<double>(), t.flow, t.anchor, t.supervised);
-        });
-    const fs::path run = o->out;
-    nlohmann::json meta = {{"steps", o->training.steps},
-                           {"init", o->init},
-                           {"body_model_hash", body.hash()},
-                           {"lr_context", o->training.lr_context},
-                           {"lr_network", o->training.lr_network},
-                           {"flow_weight", o->training.flow_weight},
-                           {"context_anchor", o->training.context_anchor},
-                           {"seed", o->training.seed}};
-    mc::temporal::save_context(run / "context.pt", context, meta);
-    if (o->training.lr_network > 0) mc::model::save_checkpoint(run / "network.pt", network, meta);
-    mc::write_file_atomic(run / "log.json", nlohmann::json{{"total", log.total},
-                                                           {"flow", log.flow},
-                                                           {"anchor", log.anchor},
-                                                           {"supervised", log.supervised}}
-                                                    .dump() +
-                                                "\n");
-    std::cout << "wrote " << (run / "context.pt").string() << "\n";
+    // A new run folder, claimed before anything is loaded: an existing run (of any verb) is never
+    // overwritten, and a run that fails leaves nothing behind.
+    mc::cli::run_in_new_folder(o->out, [&](const mc::RunDir& run) {
+      const auto device = mc::train::resolve_device(o->device);
+      const auto body = mc::train::load_body_model(o->body_model, device);
+      auto loaded = mc::model::load_checkpoint(o->init, body.hash());
+      auto& network = *loaded.network;
+      network.to(device);
+      o->training.resolution = network.config().resolution;
+      o->training.flow_estimator = o->flow;
+      o->training.flow_cache = o->flow_cache;
+      const auto unlabeled = mc::data::VideoDataset::open(split_dir(o->data, "unlabeled"));
+      std::optional<mc::data::LabeledDataset> labeled;
+      fs::path labeled_file = o->labeled;
+      if (labeled_file.empty() && fs::exists(fs::path(o->data) / "labeled" / "annotations.npz"))
+        labeled_file = fs::path(o->data) / "labeled" / "annotations.npz";
+      if (!labeled_file.empty() && o->training.lr_network > 0)
+        labeled.emplace(mc::data::LabeledDataset::open(labeled_file));
+      mc::temporal::ContextNetwork context(o->training.context, network.feature_dim());
+      context.to(device);
+      const auto log = mc::temporal::train_context(
+          network, context, body, unlabeled, labeled ? &*labeled : nullptr, o->training,
+          [&](int step, const mc::temporal::ContextStepTerms& t) {
+            if (step % 20 == 0 || step + 1 == o->training.steps)
+              spdlog::info("step {} loss {:.5f} flow {:.4f} anchor {:.5f} supervised {:.4f}", step,
+                           t.total.item<double>(), t.flow, t.anchor, t.supervised);
+          });
+      nlohmann::json meta = {{"steps", o->training.steps},
+                             {"init", o->init},
+                             {"body_model_hash", body.hash()},
+                             {"lr_context", o->training.lr_context},
+                             {"lr_network", o->training.lr_network},
+                             {"flow_weight", o->training.flow_weight},
+                             {"context_anchor", o->training.context_anchor},
+                             {"seed", o->training.seed}};
+      mc::temporal::save_context(run / "context.pt", context, meta);
+      if (o->training.lr_network > 0) mc::model::save_checkpoint(run / "network.pt", network, meta);
+      mc::write_file_atomic(run / "log.json", nlohmann::json{{"total", log.total},
+                                                             {"flow", log.flow},
+                                                             {"anchor", log.anchor},
+                                                             {"supervised", log.supervised}}
+                                                      .dump() +
+                                                  "\n");
+      std::cout << "wrote " << (run / "context.pt").string() << "\n";
+    });
   });
 }
 

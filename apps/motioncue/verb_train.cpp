@@ -1,6 +1,6 @@
 // motioncue train: supervised baseline training on a (small) labeled set.
-#include <filesystem>
-#include <iostream>
+#include <memory>
+#include <string>
 
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
@@ -33,20 +33,11 @@ motioncue::train::TrainSummary start_run(const TrainOptions& opts) {
 }
 
 motioncue::train::TrainSummary resume_run(const TrainOptions& opts) {
-  if (!opts.config.config_file.empty() || !opts.config.overrides.empty() || !opts.data.empty() ||
-      opts.seed >= 0 || !opts.out.empty())
-    throw motioncue::Error(
-        "--resume continues a run with its recorded settings; it takes no --out, --config, "
-        "--set, --data or --seed")
-        .file(opts.resume);
-  const auto recorded = std::filesystem::path(opts.resume) / "config.yaml";
-  if (!std::filesystem::exists(recorded))
-    throw motioncue::Error("not a run folder: nothing to resume").file(recorded.string());
-  const motioncue::RunDir run(opts.resume, motioncue::ExistingRun::kReuse);
-  motioncue::Config config(motioncue::train::kTrainDefaults, "train defaults");
-  config.merge_file(run / "config.yaml");
-  run.continue_log();
-  return motioncue::train::run_training(config, run, {true, opts.stop_after});
+  const bool settings_given = !opts.config.config_file.empty() || !opts.config.overrides.empty() ||
+                              !opts.data.empty() || opts.seed >= 0 || !opts.out.empty();
+  const auto resumed = motioncue::cli::open_run_to_resume(
+      opts.resume, motioncue::train::kTrainDefaults, "train", settings_given);
+  return motioncue::train::run_training(resumed.config, resumed.run, {true, opts.stop_after});
 }
 
 motioncue::cli::VerbRegistration register_train(
@@ -64,13 +55,8 @@ motioncue::cli::VerbRegistration register_train(
         if (opts->out.empty() && opts->resume.empty())
           throw motioncue::Error("train needs --out RUN (a new run) or --resume RUN");
         const auto s = opts->resume.empty() ? start_run(*opts) : resume_run(*opts);
-        if (!s.finished) {
-          std::cout << "stopped after step " << s.steps << "; continue with: motioncue train "
-                    << "--resume " << (opts->resume.empty() ? opts->out : opts->resume) << "\n";
-          return;
-        }
-        std::cout << "best validation PA-MPJPE " << s.best_val_pa_mpjpe << " mm at step "
-                  << s.best_step << "; checkpoint " << s.best_checkpoint.string() << "\n";
+        motioncue::cli::print_training_result(s, "train",
+                                              opts->resume.empty() ? opts->out : opts->resume);
       });
     });
 

@@ -2,12 +2,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
+#include "motioncue/core/files.h"
 
 using motioncue::testing::run_cli;
 
@@ -160,4 +162,130 @@ TEST(Cli, EvalNamesAMissingSplitAndChecksItsOutputsFirst) {
   EXPECT_NE(bad.exit_code, 0) << bad.output;
   EXPECT_NE(bad.output.find((tmp / "no").string()), std::string::npos) << bad.output;
   EXPECT_FALSE(std::filesystem::exists(tmp / "r.json"));
+}
+
+namespace {
+
+// The built-in `tiny` benchmark, made once per test process with the CLI itself.
+const std::filesystem::path& tiny_benchmark() {
+  static const auto dir = std::make_unique<motioncue::testing::TempDir>();
+  static const std::filesystem::path bench = [] {
+    const auto path = *dir / "bench";
+    const auto r = run_cli("synth --spec tiny --out " + path.string());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return path;
+  }();
+  return bench;
+}
+
+// Settings that make a training verb run in seconds on the tiny benchmark.
+std::string quick(const std::string& verb) {
+  std::string s = " --set labeled.count=-1 --set device=cpu";
+  for (const char* kv : {"steps=3", "val_every=2", "log_every=2", "workers=0", "batch_size=2"})
+    s += " --set " + verb + "." + kv;
+  if (verb == "train") s += " --set model.resolution=32";
+  if (verb == "refine") s += " --set refine.flow=oracle --set refine.pair_batch=2";
+  return s;
+}
+
+// A baseline checkpoint trained once per test process.
+const std::filesystem::path& trained_checkpoint() {
+  static const auto dir = std::make_unique<motioncue::testing::TempDir>();
+  static const std::filesystem::path ckpt = [] {
+    const auto run = *dir / "base";
+    const auto r = run_cli("train --data " + tiny_benchmark().string() + " --out " + run.string() +
+                           quick("train"));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return run / "best.ckpt";
+  }();
+  return ckpt;
+}
+
+}  // namespace
+
+// `--stop-after 1` stops both training verbs before their first validation and logged row; the
+// "continue with" line they print works (the baseline's resume once failed on the missing
+// curves.csv), and a refinement resumes like a baseline.
+TEST(Cli, TrainAndRefineStoppedAtStepOneContinueWithTheCommandTheyPrint) {
+  motioncue::testing::TempDir tmp;
+  const std::string data = tiny_benchmark().string();
+  const auto train = tmp / "train", refine = tmp / "refine";
+  const std::vector<std::pair<std::string, std::string>> starts = {
+      {"train", "train --data " + data + " --out " + train.string() + quick("train")},
+      {"refine", "refine --data " + data + " --init " + trained_checkpoint().string() + " --out " +
+                     refine.string() + quick("refine")}};
+  for (const auto& [verb, start] : starts) {
+    SCOPED_TRACE(verb);
+    const auto run = verb == "train" ? train : refine;
+    const auto stopped = run_cli(start + " --stop-after 1");
+    EXPECT_EQ(stopped.exit_code, 0) << stopped.output;
+    const std::string command = "motioncue " + verb + " --resume " + run.string();
+    EXPECT_NE(stopped.output.find("continue with: " + command), std::string::npos)
+        << stopped.output;
+    EXPECT_FALSE(std::filesystem::exists(run / "summary.json"));
+    const auto changed = run_cli(verb + " --resume " + run.string() + " --set " + verb + ".lr=1");
+    EXPECT_NE(changed.exit_code, 0) << changed.output;
+    EXPECT_NE(changed.output.find("recorded settings"), std::string::npos) << changed.output;
+    const auto resumed = run_cli(verb + " --resume " + run.string());
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+    EXPECT_NE(resumed.output.find("best validation PA-MPJPE"), std::string::npos) << resumed.output;
+    EXPECT_TRUE(std::filesystem::exists(run / "summary.json"));
+    EXPECT_TRUE(std::filesystem::exists(run / "curves.csv"));
+  }
+}
+
+// temporal train wrote context.pt and log.json into any --out, a finished run of its own or a
+// baseline's folder included. Like train, it now refuses a folder that holds something, before
+// loading anything, and leaves no folder behind when it fails.
+TEST(Cli, TemporalTrainRefusesAFolderThatHoldsARun) {
+  motioncue::testing::TempDir tmp;
+  const std::string data = tiny_benchmark().string(), init = trained_checkpoint().string();
+  const auto out = tmp / "context";
+  const std::string args = " --frames 2 --steps 2 --batch-size 1 --device cpu --flow oracle";
+  const auto first = run_cli("temporal train --init " + init + " --data " + data + " --out " +
+                             out.string() + args);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const std::string written = motioncue::read_file_text(out / "log.json");
+  for (const auto& folder : {out, trained_checkpoint().parent_path()}) {
+    SCOPED_TRACE(folder.string());
+    const auto again = run_cli("temporal train --init " + init + " --data " + data + " --out " +
+                               folder.string() + args);
+    EXPECT_NE(again.exit_code, 0) << again.output;
+    EXPECT_NE(again.output.find(folder.string()), std::string::npos) << again.output;
+    EXPECT_NE(again.output.find("not empty"), std::string::npos) << again.output;
+    EXPECT_EQ(output_lines(again.output), 1) << again.output;
+  }
+  EXPECT_EQ(motioncue::read_file_text(out / "log.json"), written);
+  EXPECT_FALSE(std::filesystem::exists(trained_checkpoint().parent_path() / "context.pt"));
+  // A run that fails (no such checkpoint) leaves no folder behind.
+  const auto failed = run_cli("temporal train --init " + (tmp / "missing.ckpt").string() +
+                              " --data " + data + " --out " + (tmp / "other").string() + args);
+  EXPECT_NE(failed.exit_code, 0) << failed.output;
+  EXPECT_NE(failed.output.find("missing.ckpt"), std::string::npos) << failed.output;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "other"));
+}
+
+// A misspelt key, a value out of range or an unknown name in the last arm of an experiment is
+// one line naming the spec, the arm and the key, before the first baseline trains.
+TEST(Cli, ExperimentWithATypoInItsLastArmFailsBeforeTheFirstRun) {
+  motioncue::testing::TempDir tmp;
+  const std::vector<std::pair<std::string, std::string>> typos = {
+      {"refine.w_flwo", "{refine: {w_flwo: 0.01}}"},
+      {"refine.w_flow", "{refine: {w_flow: -1}}"},
+      {"refine.flow", "{refine: {flow: dis-mediun}}"}};
+  for (const auto& [key, overrides] : typos) {
+    SCOPED_TRACE(key);
+    const auto spec = tmp / "spec.yaml";
+    std::ofstream(spec) << "name: typo\nseeds: [0]\nlabeled_counts: [4]\n"
+                        << "train: {train: {steps: 1}}\n"
+                        << "arms:\n  control: {refine: {w_flow: 0}}\n  flow: " << overrides << "\n";
+    const auto out = tmp / "out";
+    const auto r = run_cli("experiment --spec " + spec.string() + " --data " +
+                           tiny_benchmark().string() + " --out " + out.string());
+    EXPECT_NE(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find(spec.string() + ", arm 'flow': " + key + ":"), std::string::npos)
+        << r.output;
+    EXPECT_EQ(output_lines(r.output), 1) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
 }

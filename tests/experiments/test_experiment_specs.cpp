@@ -219,3 +219,50 @@ TEST(ExperimentRunner, AnInterruptedBaselineContinuesWhereItStopped) {
   EXPECT_EQ(resumed.runs[0].test.pa_mpjpe, straight.runs[0].test.pa_mpjpe);
   EXPECT_EQ(resumed.runs[0].best_step, straight.runs[0].best_step);
 }
+
+// Every arm's settings are checked before the first run: a typo in the last arm used to surface
+// only when that arm's turn came, after every baseline and earlier arm had trained. The error
+// names the spec, the arm (or the baseline) and the key; nothing is made in the output folder.
+TEST(ExperimentRunner, ASpecIsCheckedWholeBeforeTheFirstRun) {
+  motioncue::testing::TempDir tmp;
+  const std::string head =
+      "name: typo\ndata: " + (tmp / "data").string() + "\nseeds: [0, 1]\nlabeled_counts: [4, 8]\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // (spec body, what the message starts with)
+      {"arms:\n  control: {refine: {w_flow: 0}}\n  flow: {refine: {w_flwo: 0.01}}\n",
+       "spec.yaml, arm 'flow': refine.w_flwo: unknown config key"},
+      {"arms:\n  control: {refine: {w_flow: 0}}\n  flow: {refine: {w_flow: -1}}\n",
+       "spec.yaml, arm 'flow': refine.w_flow: setting out of range"},
+      {"arms:\n  control: {refine: {w_flow: 0}}\n  flow: {refine: {flow_loss: robutst}}\n",
+       "spec.yaml, arm 'flow': refine.flow_loss: unknown flow loss form"},
+      {"arms:\n  control: {refine: {w_flow: 0}}\n  flow: {refine: {flow: dis-mediun}}\n",
+       "spec.yaml, arm 'flow': refine.flow: unknown flow estimator"},
+      {"arms:\n  control: {refine: {w_flow: 0}}\n  flow: {device: gpu}\n",
+       "spec.yaml, arm 'flow': device: unknown device"},
+      {"train: {train: {lr_schedule: cosin}}\narms:\n  control: {refine: {w_flow: 0}}\n",
+       "spec.yaml, baseline: train.lr_schedule: unknown learning-rate schedule"},
+      {"train: {model: {backbone: resnet19}}\n",
+       "spec.yaml, baseline: model.backbone: unknown backbone"}};
+  for (const auto& [body, start] : cases) {
+    SCOPED_TRACE(body);
+    const ex::ExperimentSpec spec = ex::parse_experiment(head + body, "spec.yaml");
+    try {
+      ex::run_experiment(spec, tmp / "out");
+      ADD_FAILURE() << "the spec was accepted";
+    } catch (const motioncue::Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(start, 0), 0u) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(tmp / "out"));
+  }
+  // The built-in specs and the demo's (full and quick) pass the check.
+  std::vector<ex::ExperimentSpec> specs;
+  for (const auto& [name, text] : ex::builtin_experiment_table())
+    specs.push_back(ex::load_experiment(name));
+  for (const bool quick : {false, true})
+    specs.push_back(ex::parse_experiment(ex::demo_experiment_yaml(quick, 0), "demo"));
+  for (auto& spec : specs) {
+    SCOPED_TRACE(spec.origin);
+    spec.data = tmp / "data";
+    EXPECT_NO_THROW(ex::check_experiment(spec));
+  }
+}

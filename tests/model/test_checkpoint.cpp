@@ -5,7 +5,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../support/compact_network.h"
@@ -162,9 +164,37 @@ TEST(Checkpoint, OptimizerStateAbsentIsReported) {
   EXPECT_THROW(mm::load_optimizer_state(file, adam), motioncue::Error);
 }
 
-// A checkpoint whose largest tensor record is cut to half its declared length, with the sidecar's
-// checksum made to match (what a careless or hostile writer produces): LibTorch's reader would
-// read the weights past the record's end; the checkpoint is refused, naming the file.
+namespace {
+
+// Writes `bad`: the archive of the checkpoint `good` with each record passed through `edit`
+// (name, bytes) -> bytes, and a sidecar whose checksum matches it (what a careless or hostile
+// writer produces), so that only the archive's own checks stand between it and LibTorch.
+void rewrite_checkpoint(
+    const std::filesystem::path& good, const std::filesystem::path& bad,
+    const std::function<std::string(const std::string&, const std::string&)>& edit) {
+  caffe2::serialize::PyTorchStreamReader reader(good.string());
+  {
+    caffe2::serialize::PyTorchStreamWriter writer(bad.string());
+    for (const auto& name : reader.getAllRecords()) {
+      if (name == ".data/version" || name == "version") continue;  // the writer adds its own
+      const auto [data, size] = reader.getRecord(name);
+      const std::string bytes = edit(name, std::string(static_cast<const char*>(data.get()), size));
+      writer.writeRecord(name, bytes.data(), bytes.size());
+    }
+    writer.writeEndOfFile();
+  }
+  auto sidecar = nlohmann::json::parse(motioncue::read_file_text(mm::checkpoint_sidecar(good)));
+  const auto bytes = motioncue::read_file_bytes(bad);
+  sidecar["archive"]["fnv1a64"] = motioncue::fnv1a64_hex(bytes);
+  sidecar["archive"]["bytes"] = bytes.size();
+  sidecar["archive"]["file"] = bad.filename().string();
+  std::ofstream(mm::checkpoint_sidecar(bad)) << sidecar.dump();
+}
+
+}  // namespace
+
+// A checkpoint whose largest tensor record is cut to half its declared length: LibTorch's reader
+// would read the weights past the record's end; the checkpoint is refused, naming the file.
 TEST(Checkpoint, ATensorRecordShorterThanItsShapeIsRefused) {
   TempDir dir;
   mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
@@ -180,26 +210,51 @@ TEST(Checkpoint, ATensorRecordShorterThanItsShapeIsRefused) {
   }
   ASSERT_GT(largest_size, 16u);
   const auto bad = dir / "bad.pt";
-  {
-    caffe2::serialize::PyTorchStreamWriter writer(bad.string());
-    for (const auto& name : reader.getAllRecords()) {
-      if (name == ".data/version" || name == "version") continue;  // the writer adds its own
-      const auto [data, size] = reader.getRecord(name);
-      writer.writeRecord(name, data.get(), name == largest ? size / 2 : size);
-    }
-    writer.writeEndOfFile();
-  }
-  auto sidecar = nlohmann::json::parse(motioncue::read_file_text(mm::checkpoint_sidecar(good)));
-  const auto bytes = motioncue::read_file_bytes(bad);
-  sidecar["archive"]["fnv1a64"] = motioncue::fnv1a64_hex(bytes);
-  sidecar["archive"]["bytes"] = bytes.size();
-  sidecar["archive"]["file"] = bad.filename().string();
-  std::ofstream(mm::checkpoint_sidecar(bad)) << sidecar.dump();
+  rewrite_checkpoint(good, bad, [&](const std::string& name, const std::string& bytes) {
+    return name == largest ? bytes.substr(0, bytes.size() / 2) : bytes;
+  });
 
   const auto msg = message_of([&] { mm::load_checkpoint(bad, "abc"); });
   EXPECT_NE(msg.find(bad.string()), std::string::npos) << msg;
   EXPECT_NE(msg.find("shorter"), std::string::npos) << msg;
   EXPECT_EQ(message_of([&] { mm::load_checkpoint(good, "abc"); }), "no error");
+}
+
+// A checkpoint whose pickle calls os.system (what a hostile file does to run a command when it is
+// loaded): LibTorch's TorchScript reader refused it with an error of its own that named no file
+// ("Unknown type name 'os.system'" over two lines); the archive check refuses it first, naming
+// the file and the global, in the protocol-2 form (GLOBAL) and the protocol-4 form (STACK_GLOBAL).
+TEST(Checkpoint, APickleCallingADisallowedGlobalIsRefusedNamingTheFile) {
+  TempDir dir;
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  const auto good = dir / "good.pt";
+  mm::save_checkpoint(good, net, {{"body_model_hash", "abc"}});
+  const std::string command = "echo pwned";
+  const std::string argument =
+      std::string("X") + char(command.size()) + std::string(3, '\0') + command + "\x85" + "R.";
+  const std::vector<std::pair<std::string, std::string>> pickles = {{"global",
+                                                                     "\x80\x02"
+                                                                     "cos\nsystem\n" +
+                                                                         argument},
+                                                                    {"stack_global",
+                                                                     "\x80\x04"
+                                                                     "\x8c\x02"
+                                                                     "os"
+                                                                     "\x8c\x06"
+                                                                     "system"
+                                                                     "\x93" +
+                                                                         argument}};
+  for (const auto& [name, pickle] : pickles) {
+    SCOPED_TRACE(name);
+    const auto bad = dir / (name + ".pt");
+    rewrite_checkpoint(good, bad, [&](const std::string& record, const std::string& bytes) {
+      return record == "data.pkl" ? pickle : bytes;
+    });
+    const auto msg = message_of([&] { mm::load_checkpoint(bad, "abc"); });
+    EXPECT_EQ(msg.rfind(bad.string() + ": ", 0), 0u) << msg;
+    EXPECT_NE(msg.find("os.system"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
 }
 
 // NaN weights used to pass infer (JSON of nulls, a BVH of "nan"); every verb loads through here.

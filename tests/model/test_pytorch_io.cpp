@@ -1,7 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <caffe2/serialize/inline_container.h>
+
 #include <fstream>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "../support/compact_network.h"
 #include "../support/error_text.h"
@@ -119,6 +124,41 @@ TEST(PytorchImport, NonCheckpointFilesAreReported) {
   motioncue::write_file_atomic(dir / "half.pt", bytes);
   msg = message_of([&] { mm::import_pytorch_weights(dir / "half.pt", net); });
   EXPECT_NE(msg.find("half.pt"), std::string::npos) << msg;
+}
+
+// A .pt whose pickle calls a global no state dict holds (os.system with a shell command; an
+// eval of a string): refused before anything is imported, naming the file and the global.
+TEST(PytorchImport, APickleCallingADisallowedGlobalIsRefusedNamingTheFile) {
+  TempDir dir;
+  const std::string argument =
+      std::string("X") + char(10) + std::string(3, '\0') + "echo pwned" + "\x85" + "R.";
+  const std::vector<std::pair<std::string, std::string>> pickles = {{"os.system",
+                                                                     "\x80\x02"
+                                                                     "cos\nsystem\n" +
+                                                                         argument},
+                                                                    {"builtins.eval",
+                                                                     "\x80\x04"
+                                                                     "\x8c\x08"
+                                                                     "builtins"
+                                                                     "\x8c\x04"
+                                                                     "eval"
+                                                                     "\x93" +
+                                                                         argument}};
+  auto net = compact64_network();
+  const auto before = net.named_parameters()[0].second.clone();
+  for (const auto& [global, pickle] : pickles) {
+    SCOPED_TRACE(global);
+    const auto file = dir / "hostile.pt";
+    {
+      caffe2::serialize::PyTorchStreamWriter writer(file.string());
+      writer.writeRecord("data.pkl", pickle.data(), pickle.size());
+      writer.writeEndOfFile();
+    }
+    const auto msg = message_of([&] { mm::import_pytorch_weights(file, net); });
+    EXPECT_EQ(msg.rfind(file.string() + ": ", 0), 0u) << msg;
+    EXPECT_NE(msg.find(global), std::string::npos) << msg;
+  }
+  EXPECT_TRUE(torch::equal(before, net.named_parameters()[0].second));
 }
 
 TEST(PytorchExport, WritesADictThatReadsBackExactly) {

@@ -93,3 +93,64 @@ TEST(RunRefinement, DataWithoutTheUnlabeledSplitIsAnErrorNamingIt) {
   const std::string message = error_of(config, run);
   EXPECT_NE(message.find((data / "unlabeled").string()), std::string::npos) << message;
 }
+
+namespace {
+
+// A refinement with both terms, colour gains and anchor augmentation on (the data streams must
+// continue, draws included), validating every 4 steps and logging every 2.
+motioncue::Config resumable_refinement(const fs::path& init) {
+  motioncue::Config config =
+      motioncue::testing::small_refinement_config(motioncue::testing::tiny_benchmark(), init);
+  config.set("refine.steps=8");
+  config.set("refine.batch_size=2");
+  config.set("refine.pair_batch=2");
+  config.set("refine.lr=1e-4");
+  config.set("refine.w_flow=1");
+  config.set("refine.log_every=2");
+  config.set("refine.val_every=4");
+  return config;
+}
+
+}  // namespace
+
+// Refinement resumes like training (one mechanism, train/training_loop.h): stopped after a
+// validation (4), between validations (2) or before the first logged row (1), then resumed, it
+// ends with the weights, checkpoints and model selection of an uninterrupted run.
+TEST(RunRefinement, StoppedAndResumedRunEqualsAnUninterruptedOne) {
+  TempDir dir;
+  const motioncue::Config config = resumable_refinement(initial_checkpoint(dir.path()));
+  const motioncue::RunDir straight = motioncue::testing::recorded_run(dir / "straight", config);
+  const auto full = motioncue::train::run_refinement(config, straight);
+  ASSERT_TRUE(full.finished);
+  for (const int stop : {4, 2, 1}) {
+    SCOPED_TRACE(stop);
+    const motioncue::RunDir halves =
+        motioncue::testing::recorded_run(dir / ("stopped_at_" + std::to_string(stop)), config);
+    const auto first = motioncue::train::run_refinement(config, halves, {false, stop});
+    EXPECT_FALSE(first.finished);
+    EXPECT_EQ(first.steps, stop);
+    EXPECT_FALSE(fs::exists(halves / "summary.json"));
+    const auto second = motioncue::train::run_refinement(config, halves, {true, 0});
+    EXPECT_TRUE(second.finished);
+    EXPECT_EQ(second.steps, 8);
+    motioncue::testing::expect_same_weights(straight / "last.ckpt", halves / "last.ckpt");
+    motioncue::testing::expect_same_weights(straight / "best.ckpt", halves / "best.ckpt");
+    EXPECT_EQ(second.best_step, full.best_step);
+    EXPECT_EQ(second.best_val_pa_mpjpe, full.best_val_pa_mpjpe);
+    if (stop % 2 == 0) {  // a logged step: the curves are the uninterrupted run's, step 0 included
+      EXPECT_EQ(motioncue::read_file_text(straight / "curves.csv"),
+                motioncue::read_file_text(halves / "curves.csv"));
+    }
+  }
+  // A finished refinement has nothing to resume.
+  const std::string message = [&] {
+    try {
+      motioncue::train::run_refinement(config, straight, {true, 0});
+    } catch (const motioncue::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  }();
+  EXPECT_NE(message.find("last.ckpt"), std::string::npos) << message;
+  EXPECT_NE(message.find("already finished"), std::string::npos) << message;
+}

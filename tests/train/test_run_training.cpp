@@ -13,6 +13,8 @@
 #include "tiny_benchmark.h"
 
 namespace fs = std::filesystem;
+using motioncue::testing::expect_same_weights;
+using motioncue::testing::recorded_run;
 using motioncue::testing::TempDir;
 
 TEST(RunTraining, OverfitsFourImagesWithoutAugmentation) {
@@ -62,20 +64,6 @@ TEST(RunTraining, OverfitsFourImagesWithoutAugmentation) {
 
 namespace {
 
-// Every parameter and buffer of two checkpoints, compared exactly.
-void expect_same_weights(const fs::path& a, const fs::path& b) {
-  const auto x = motioncue::model::load_checkpoint(a), y = motioncue::model::load_checkpoint(b);
-  const auto px = x.network->named_parameters(), py = y.network->named_parameters();
-  ASSERT_EQ(px.size(), py.size());
-  for (size_t i = 0; i < px.size(); ++i)
-    EXPECT_TRUE(torch::equal(px[i].second, py[i].second))
-        << a << " vs " << b << ": " << px[i].first;
-  const auto bx = x.network->named_buffers(), by = y.network->named_buffers();
-  ASSERT_EQ(bx.size(), by.size());
-  for (size_t i = 0; i < bx.size(); ++i)
-    EXPECT_TRUE(torch::equal(bx[i].second, by[i].second)) << bx[i].first;
-}
-
 motioncue::Config resumable_config() {
   motioncue::Config config =
       motioncue::testing::small_training_config(motioncue::testing::tiny_benchmark());
@@ -87,13 +75,6 @@ motioncue::Config resumable_config() {
   config.set("train.log_every=2");
   config.set("train.val_every=4");
   return config;
-}
-
-// A run folder with `config` recorded in it, as `motioncue train` leaves it before training.
-motioncue::RunDir recorded_run(const fs::path& dir, const motioncue::Config& config) {
-  motioncue::RunDir run(dir);
-  run.record(config);
-  return run;
 }
 
 }  // namespace

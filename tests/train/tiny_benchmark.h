@@ -3,6 +3,7 @@
 // run in seconds, and a reader for curves.csv.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <torch/torch.h>
 #include <yaml-cpp/yaml.h>
 
@@ -21,6 +22,8 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/progress.h"
+#include "motioncue/core/run_dir.h"
+#include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
 #include "motioncue/synth/generator.h"
 #include "motioncue/synth/spec.h"
@@ -95,6 +98,28 @@ inline std::vector<double> present(const std::vector<double>& column) {
   for (double v : column)
     if (!std::isnan(v)) out.push_back(v);
   return out;
+}
+
+// Every parameter and buffer of two checkpoints, compared exactly.
+inline void expect_same_weights(const std::filesystem::path& a, const std::filesystem::path& b) {
+  const auto x = model::load_checkpoint(a), y = model::load_checkpoint(b);
+  const auto px = x.network->named_parameters(), py = y.network->named_parameters();
+  ASSERT_EQ(px.size(), py.size());
+  for (size_t i = 0; i < px.size(); ++i)
+    EXPECT_TRUE(torch::equal(px[i].second, py[i].second))
+        << a << " vs " << b << ": " << px[i].first;
+  const auto bx = x.network->named_buffers(), by = y.network->named_buffers();
+  ASSERT_EQ(bx.size(), by.size());
+  for (size_t i = 0; i < bx.size(); ++i)
+    EXPECT_TRUE(torch::equal(bx[i].second, by[i].second)) << bx[i].first;
+}
+
+// A run folder with `config` recorded in it, as `motioncue train` or `refine` leaves it before
+// training.
+inline RunDir recorded_run(const std::filesystem::path& dir, const Config& config) {
+  RunDir run(dir);
+  run.record(config);
+  return run;
 }
 
 }  // namespace motioncue::testing

@@ -59,6 +59,17 @@ LabeledDataset LabeledDataset::open(const std::filesystem::path& annotations_npz
           .key("center")
           .found("row " + std::to_string(i));
   }
+  // Confidences all 0 and no SMPL parameters: every supervised term is 0, a run would train on
+  // the priors alone and say nothing.
+  bool any_label = false;
+  for (std::int64_t i = 0; i < n && !any_label; ++i) any_label = d.has_labels(i);
+  if (!any_label)
+    throw Error(
+        "the labels hold nothing to train on: every keypoint confidence is 0 and no image "
+        "has SMPL parameters")
+        .file(origin)
+        .key("part, S, has_smpl")
+        .expected("a confidence > 0 in part[..., 2] or S[..., 3], or has_smpl = 1");
   for (std::int64_t i = 0; i < n; ++i) {
     const auto path = d.image_path(i);
     std::error_code ec;
@@ -78,6 +89,15 @@ std::size_t LabeledDataset::row(std::int64_t i) const {
         .expected("0.." + std::to_string(size() - 1))
         .found(std::to_string(i));
   return static_cast<std::size_t>(i);
+}
+
+bool LabeledDataset::has_labels(std::int64_t i) const {
+  if (has_smpl(i)) return true;
+  const float* p = keypoints2d(i);
+  const float* s = keypoints3d(i);
+  for (int j = 0; j < kNumKeypoints; ++j)
+    if (p[3 * j + 2] > 0 || s[4 * j + 3] > 0) return true;
+  return false;
 }
 
 std::filesystem::path LabeledDataset::image_path(std::int64_t i) const {

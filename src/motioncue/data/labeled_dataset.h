@@ -20,7 +20,8 @@ inline constexpr int kBetaDim = 10;
 class LabeledDataset {
  public:
   // Reads and validates the archive: every required key present, every shape consistent with
-  // N = len(imgname), every image file present. Throws Error naming the file and key.
+  // N = len(imgname), every image file present, and at least one image with a label to train on
+  // (has_labels). Throws Error naming the file and key.
   static LabeledDataset open(const std::filesystem::path& annotations_npz);
 
   std::int64_t size() const { return static_cast<std::int64_t>(imgname_.size()); }
@@ -41,6 +42,9 @@ class LabeledDataset {
   const float* pose(std::int64_t i) const { return &pose_[row(i) * kPoseDim]; }
   const float* betas(std::int64_t i) const { return &shape_[row(i) * kBetaDim]; }
   bool has_smpl(std::int64_t i) const { return has_smpl_[row(i)] != 0; }
+  // Whether image i supervises anything: a 2D or 3D keypoint with confidence > 0, or SMPL
+  // parameters. An image without any adds nothing but the priors to a training loss.
+  bool has_labels(std::int64_t i) const;
 
  private:
   std::size_t row(std::int64_t i) const;

@@ -105,7 +105,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> list_pairs(const VideoDataset
 PairLoader::PairLoader(const VideoDataset& dataset, int batch_size, int resolution, int gap,
                        const std::string& flow_estimator, std::filesystem::path flow_cache_dir,
                        bool color_gains, std::uint64_t seed, int workers, int max_sequences,
-                       int flow_resolution)
+                       int flow_resolution, std::int64_t first_batch)
     : dataset_(dataset),
       batch_size_(batch_size),
       resolution_(resolution),
@@ -114,8 +114,11 @@ PairLoader::PairLoader(const VideoDataset& dataset, int batch_size, int resoluti
       oracle_(flow_estimator == kOracle),
       color_gains_(color_gains),
       keypoints_(dataset.has_detected_keypoints()),
-      seed_(seed) {
+      seed_(seed),
+      first_batch_(first_batch) {
   check_settings(batch_size, resolution, gap);
+  if (first_batch < 0)
+    throw Error("the first batch must be >= 0").found(std::to_string(first_batch));
   check_settings(batch_size, flow_resolution_, gap);
   if (workers < 0) throw Error("worker count must be >= 0").found(std::to_string(workers));
   if (max_sequences == 0) throw Error("max_sequences must be positive, or negative for all");
@@ -135,7 +138,8 @@ PairLoader::PairLoader(const VideoDataset& dataset, int batch_size, int resoluti
   }
   order_ = std::make_unique<ShuffledStream>(static_cast<std::int64_t>(pairs_.size()), seed_);
   prefetch_ = std::make_unique<OrderedPrefetcher<PairBatch>>(
-      [this](std::int64_t k) { return make_batch(k); }, workers, 2 * std::max(workers, 1));
+      [this](std::int64_t k) { return make_batch(first_batch_ + k); }, workers,
+      2 * std::max(workers, 1));
 }
 
 PairLoader::~PairLoader() = default;

@@ -44,13 +44,14 @@ std::vector<std::pair<std::int64_t, std::int64_t>> list_pairs(const VideoDataset
 // (occluded or off-body pixels) for the loss to mask. An empty
 // flow_cache_dir disables the cache. The flow (and the clean crops) can be made at another crop
 // resolution than the network's images (flow_resolution; <= 0: the network's), since flow on
-// a 64 px crop underestimates the motion. `dataset` must outlive the loader.
+// a 64 px crop underestimates the motion. The stream starts at batch `first_batch` (a resumed
+// run skips the batches it has trained on). `dataset` must outlive the loader.
 class PairLoader {
  public:
   PairLoader(const VideoDataset& dataset, int batch_size, int resolution, int gap,
              const std::string& flow_estimator, std::filesystem::path flow_cache_dir,
              bool color_gains, std::uint64_t seed, int workers = 2, int max_sequences = -1,
-             int flow_resolution = -1);
+             int flow_resolution = -1, std::int64_t first_batch = 0);
   ~PairLoader();
   PairLoader(const PairLoader&) = delete;
   PairLoader& operator=(const PairLoader&) = delete;
@@ -68,6 +69,7 @@ class PairLoader {
   int batch_size_, resolution_, flow_resolution_, gap_;
   bool oracle_, color_gains_, keypoints_;
   std::uint64_t seed_;
+  std::int64_t first_batch_;
   std::vector<std::pair<std::int64_t, std::int64_t>> pairs_;
   std::unique_ptr<flow::FlowEstimator> estimator_;
   std::unique_ptr<flow::FlowCache> cache_;

@@ -23,6 +23,7 @@
 #include "motioncue/model/network.h"
 #include "motioncue/train/defaults.h"
 #include "motioncue/train/run_setup.h"
+#include "motioncue/train/settings_check.h"
 #include "motioncue/train/trainers.h"
 #include "motioncue/train/training_loop.h"
 
@@ -39,6 +40,27 @@ std::string yaml_text(const YAML::Node& n) {
 
 void merge_node(Config& config, const YAML::Node& n, const std::string& origin) {
   if (n && n.IsMap() && n.size() > 0) config.merge_yaml(yaml_text(n), origin);
+}
+
+std::string spec_origin(const ExperimentSpec& spec) {
+  return spec.origin.empty() ? "experiment '" + spec.name + "'" : spec.origin;
+}
+
+// How errors name a part of the spec: "FILE, arm 'flow'".
+std::string spec_part(const ExperimentSpec& spec, const std::string& part) {
+  return spec_origin(spec) + ", " + part;
+}
+
+// Runs `check`; an Error it throws without a file (a settings check names only the key) is given
+// the spec part it concerns.
+template <class F>
+void in_part(const ExperimentSpec& spec, const std::string& part, F&& check) {
+  try {
+    check();
+  } catch (Error& e) {
+    if (e.file_path().empty()) e.file(spec_part(spec, part));
+    throw;
+  }
 }
 
 // Reads what eval::to_json(MetricSummary) writes (null where a metric was not computable).
@@ -114,8 +136,9 @@ bool finished_with(const fs::path& dir, const Config& config, const char* defaul
       .found(line_a);
 }
 
-// True when `dir` holds an interrupted baseline of exactly `config` with a resume point, which
-// train::run_training can continue instead of starting again.
+// True when `dir` holds an interrupted run (a baseline or an arm) of exactly `config` with a
+// resume point, which train::run_training or run_refinement can continue instead of starting
+// again.
 bool resumable_with(const fs::path& dir, const Config& config, const char* defaults) {
   if (fs::exists(dir / "summary.json") || !fs::exists(dir / "last.ckpt") ||
       !fs::exists(dir / "config.yaml"))
@@ -162,16 +185,43 @@ std::string cell(double value, const std::string& text) { return std::isnan(valu
 
 Config baseline_config(const ExperimentSpec& spec, std::int64_t count, std::uint64_t seed) {
   Config config(train::kTrainDefaults, "train defaults");
-  merge_node(config, spec.train_common, "experiment '" + spec.name + "' train");
+  merge_node(config, spec.train_common, spec_part(spec, "train"));
   config.set("data=" + spec.data.string());
   config.set(fmt::format("seed={}", seed));
   config.set(fmt::format("labeled.count={}", count));
   return config;
 }
 
+Config arm_config(const ExperimentSpec& spec, const Arm& arm, std::int64_t count,
+                  std::uint64_t seed, const fs::path& init) {
+  Config config(train::kRefineDefaults, "refine defaults");
+  merge_node(config, spec.refine_common, spec_part(spec, "refine"));
+  merge_node(config, arm.overrides, spec_part(spec, "arm '" + arm.name + "'"));
+  config.set("data=" + spec.data.string());
+  config.set(fmt::format("seed={}", seed));
+  config.set(fmt::format("labeled.count={}", count));
+  config.set(fmt::format("labeled.seed={}", seed));
+  config.set("init=" + init.string());
+  return config;
+}
+
+void check_experiment(const ExperimentSpec& spec) {
+  if (spec.data.empty())
+    throw Error("the experiment names no benchmark").file(spec_origin(spec)).key("data");
+  for (const auto count : spec.labeled_counts)
+    for (const auto seed : spec.seeds) {
+      in_part(spec, "baseline",
+              [&] { train::check_training_settings(baseline_config(spec, count, seed)); });
+      for (const auto& arm : spec.arms)
+        in_part(spec, "arm '" + arm.name + "'", [&] {
+          train::check_refinement_settings(arm_config(spec, arm, count, seed, "baseline.ckpt"));
+        });
+    }
+}
+
 ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
                                 const RunnerHooks& hooks) {
-  if (spec.data.empty()) throw Error("the experiment names no benchmark").key("data");
+  check_experiment(spec);
   const fs::path split = spec.data / spec.eval_split;
   ExperimentResult result{spec, {}};
   for (const auto count : spec.labeled_counts) {
@@ -204,21 +254,20 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
       result.runs.push_back(b);
       for (const auto& arm : spec.arms) {
         const fs::path dir = group / arm.name;
-        Config config(train::kRefineDefaults, "refine defaults");
-        merge_node(config, spec.refine_common, "experiment '" + spec.name + "' refine");
-        merge_node(config, arm.overrides, "experiment '" + spec.name + "' arm " + arm.name);
-        config.set("data=" + spec.data.string());
-        config.set(fmt::format("seed={}", seed));
-        config.set(fmt::format("labeled.count={}", count));
-        config.set(fmt::format("labeled.seed={}", seed));
-        config.set("init=" + (base_dir / "best.ckpt").string());
+        const Config config = arm_config(spec, arm, count, seed, base_dir / "best.ckpt");
         if (!finished_with(dir, config, train::kRefineDefaults)) {
           if (hooks.on_stage)
             hooks.on_stage(fmt::format("{}, {} labeled, seed {}", arm.name, count, seed));
-          fs::remove_all(dir);
-          RunDir run(dir);
-          run.record(config);
-          train::run_refinement(config, run);
+          if (resumable_with(dir, config, train::kRefineDefaults)) {
+            const RunDir run(dir, ExistingRun::kReuse);
+            run.continue_log();
+            train::run_refinement(config, run, {true, 0});
+          } else {
+            fs::remove_all(dir);
+            RunDir run(dir);
+            run.record(config);
+            train::run_refinement(config, run);
+          }
           evaluate_run(dir, split, device);
         }
         RunRecord r = load_record(dir);

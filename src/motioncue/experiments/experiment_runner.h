@@ -39,11 +39,22 @@ struct RunnerHooks {
   std::function<void(const std::string& stage)> on_stage;
 };
 
+// Checks the whole spec first (check_experiment), then runs what is not run yet.
 ExperimentResult run_experiment(const ExperimentSpec& spec, const std::filesystem::path& out,
                                 const RunnerHooks& hooks = {});
 
+// Builds the config of every baseline and every arm the spec runs and checks their settings (known
+// keys, values of the right kind, in range, known names: train::check_training_settings and
+// check_refinement_settings), so that a typo in a later arm is an error before the first run
+// starts rather than after hours of earlier ones. Throws Error naming the spec, the arm (or the
+// baseline) and the key.
+void check_experiment(const ExperimentSpec& spec);
+
 // The train config of the baseline that run_experiment trains for (count, seed).
 Config baseline_config(const ExperimentSpec& spec, std::int64_t count, std::uint64_t seed);
+// The refine config of `arm` for (count, seed), refining the checkpoint `init`.
+Config arm_config(const ExperimentSpec& spec, const Arm& arm, std::int64_t count,
+                  std::uint64_t seed, const std::filesystem::path& init);
 
 // Aggregates: per labeled count, per arm, mean and sample standard deviation over seeds.
 struct ArmSummary {

@@ -27,6 +27,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& orig
           .expected("name, data, seeds, labeled_counts, train, refine, arms, eval_split");
   }
   ExperimentSpec s;
+  s.origin = origin;
   try {
     s.name = root["name"] ? root["name"].as<std::string>() : "experiment";
     if (root["data"]) s.data = root["data"].as<std::string>();

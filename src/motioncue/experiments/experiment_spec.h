@@ -20,7 +20,8 @@ struct Arm {
 
 struct ExperimentSpec {
   std::string name;
-  std::filesystem::path data;        // benchmark root
+  std::string origin;          // the spec file, or "built-in experiment 'NAME'": named in errors
+  std::filesystem::path data;  // benchmark root
   std::vector<std::uint64_t> seeds;  // one baseline and one run of every arm per seed
   std::vector<std::int64_t> labeled_counts;
   YAML::Node train_common;   // overrides of the train defaults for every baseline

@@ -40,8 +40,9 @@ torch::serialize::InputArchive open_verified_archive(const std::filesystem::path
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size(), device);
-  } catch (const c10::Error& e) {
-    const std::string what = e.what();
+  } catch (const std::exception& e) {  // c10::Error, and the TorchScript reader's ErrorReport
+    std::string what = e.what();
+    what.erase(0, what.find_first_not_of('\n'));
     throw Error("cannot read checkpoint archive")
         .file(file.string())
         .found(what.substr(0, what.find('\n')));

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <map>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -41,6 +42,45 @@ c10::ScalarType storage_dtype(const std::string& global) {
   auto it = types.find(global);
   if (it == types.end()) throw Error("unsupported tensor storage type").found(global);
   return it->second;
+}
+
+// The globals a checkpoint's pickle may name: what torch.save writes for tensors, parameters and
+// state dicts (the globals torch.load(weights_only=True) accepts by default, of which this reader
+// needs the ones it rebuilds), what LibTorch's archives write (restore_type_tag, and their
+// TorchScript classes, which live in the `__torch__` namespace and are defined by the archive
+// itself), and the storage types. Anything else (os.system, builtins.eval, subprocess.Popen, a
+// numpy reconstructor) is what a hostile pickle names to run code when Python loads it: refused.
+bool allowed_global(const std::string& name) {
+  static const std::set<std::string> allowed = {"collections.OrderedDict",
+                                                "torch._utils._rebuild_tensor",
+                                                "torch._utils._rebuild_tensor_v2",
+                                                "torch._utils._rebuild_parameter",
+                                                "torch._utils._rebuild_parameter_with_state",
+                                                "torch.jit._pickle.restore_type_tag",
+                                                "torch.Size",
+                                                "torch.device",
+                                                "torch.FloatStorage",
+                                                "torch.DoubleStorage",
+                                                "torch.HalfStorage",
+                                                "torch.BFloat16Storage",
+                                                "torch.LongStorage",
+                                                "torch.IntStorage",
+                                                "torch.ShortStorage",
+                                                "torch.CharStorage",
+                                                "torch.ByteStorage",
+                                                "torch.BoolStorage"};
+  return allowed.count(name) > 0 || name.rfind("__torch__.", 0) == 0;
+}
+
+PyRef make_global(std::string name) {
+  if (!allowed_global(name))
+    throw Error(
+        "the pickle names a global that no checkpoint holds (refused: loading it with Python "
+        "would call it)")
+        .key("data.pkl")
+        .expected("tensors, state dicts and numbers")
+        .found(name);
+  return make_str(Kind::Global, std::move(name));
 }
 
 std::vector<int64_t> int_tuple(const PyValue& v, const char* what) {
@@ -135,12 +175,12 @@ class Unpickler {
           break;
         case 'c': {  // GLOBAL
           std::string module = line(), name = line();
-          push(make_str(Kind::Global, module + "." + name));
+          push(make_global(module + "." + name));
           break;
         }
         case 0x93: {  // STACK_GLOBAL
           auto name = pop(), module = pop();
-          push(make_str(Kind::Global, module->s + "." + name->s));
+          push(make_global(module->s + "." + name->s));
           break;
         }
         case 'q':
@@ -380,7 +420,7 @@ PyRef load_torch_pickle(const std::filesystem::path& file) {
     return unpickler.run();
   } catch (Error& e) {
     throw e.file(file.string());
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {  // c10::Error and LibTorch's others
     std::string what = e.what();
     throw Error("cannot read PyTorch checkpoint")
         .file(file.string())
@@ -398,7 +438,7 @@ void check_archive_tensors(const std::uint8_t* bytes, std::size_t size,
     Unpickler(static_cast<const uint8_t*>(data.get()), length, reader).run();
   } catch (Error& e) {
     throw e.file(file.string());
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {  // c10::Error and LibTorch's others
     std::string what = e.what();
     throw Error("cannot read checkpoint archive")
         .file(file.string())

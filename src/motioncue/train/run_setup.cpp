@@ -8,6 +8,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
+#include "motioncue/data/labeled_dataset.h"
 
 namespace motioncue::train {
 
@@ -56,6 +57,22 @@ std::int64_t labeled_subset_size(const Config& config, std::int64_t available) {
         .expected("1.." + std::to_string(available) + ", or -1 for all")
         .found(std::to_string(count));
   return count;
+}
+
+std::vector<std::int64_t> labeled_subset(const Config& config, const data::LabeledDataset& labeled,
+                                         std::uint64_t seed, bool supervised) {
+  const std::int64_t count = labeled_subset_size(config, labeled.size());
+  std::vector<std::int64_t> indices = labeled.subset(count, seed);
+  if (supervised && std::none_of(indices.begin(), indices.end(),
+                                 [&](std::int64_t i) { return labeled.has_labels(i); }))
+    throw Error(
+        "none of the chosen labeled images has a label to train on (every keypoint "
+        "confidence 0, no SMPL parameters)")
+        .file(labeled.annotations_file().string())
+        .key(config.get<double>("labeled.fraction") != -1.0 ? "labeled.fraction" : "labeled.count")
+        .expected("a subset with at least one labeled image")
+        .found(std::to_string(count) + " images without labels");
+  return indices;
 }
 
 }  // namespace motioncue::train

@@ -6,12 +6,16 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace motioncue {
 class Config;
 }
 namespace motioncue::body {
 class BodyModel;
+}
+namespace motioncue::data {
+class LabeledDataset;
 }
 
 namespace motioncue::train {
@@ -26,5 +30,11 @@ std::filesystem::path data_root(const Config& config);
 // rounded, at least 1) when set, else labeled.count (-1 = all). Throws Error naming the key for
 // a value out of range.
 std::int64_t labeled_subset_size(const Config& config, std::int64_t available);
+// The labeled images a run trains on: the nested subset of labeled_subset_size images drawn from
+// `seed`. With `supervised` (the run has a supervised loss), throws Error naming the annotations
+// file and the key when not one of them carries a label (LabeledDataset::has_labels): the run
+// would train on nothing.
+std::vector<std::int64_t> labeled_subset(const Config& config, const data::LabeledDataset& labeled,
+                                         std::uint64_t seed, bool supervised = true);
 
 }  // namespace motioncue::train

@@ -1,11 +1,17 @@
 #include "motioncue/train/settings_check.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
+#include "motioncue/flow/estimator.h"
+#include "motioncue/losses/flow_consistency.h"
+#include "motioncue/model/network.h"
+#include "motioncue/train/training_loop.h"
 
 namespace motioncue::train {
 namespace {
@@ -53,7 +59,7 @@ const Rule kRefineRules[] = {
 };
 
 template <std::size_t N>
-void check(const Config& config, const Rule (&rules)[N]) {
+void check_rule_table(const Config& config, const Rule (&rules)[N]) {
   for (const Rule& rule : rules) {
     const double value = config.get<double>(rule.key);
     const bool above = rule.open_low ? value > rule.low : value >= rule.low;
@@ -65,10 +71,45 @@ void check(const Config& config, const Rule (&rules)[N]) {
   }
 }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+void check_device_name(const Config& config) {
+  const auto device = config.get<std::string>("device");
+  if (device != "auto" && device != "cpu" && device != "cuda")
+    throw Error("unknown device").key("device").expected("auto, cpu or cuda").found(device);
+}
+
 }  // namespace
 
-void check_training_settings(const Config& config) { check(config, kTrainRules); }
+void check_training_settings(const Config& config) {
+  check_rule_table(config, kTrainRules);
+  check_device_name(config);
+  const auto backbone = config.get<std::string>("model.backbone");
+  const auto backbones = model::backbone_names();
+  if (std::find(backbones.begin(), backbones.end(), backbone) == backbones.end())
+    throw Error("unknown backbone")
+        .key("model.backbone")
+        .expected(joined(backbones))
+        .found(backbone);
+  lr_factor(config.get<std::string>("train.lr_schedule"), 1, 1);  // throws for an unknown name
+}
 
-void check_refinement_settings(const Config& config) { check(config, kRefineRules); }
+void check_refinement_settings(const Config& config) {
+  check_rule_table(config, kRefineRules);
+  check_device_name(config);
+  losses::parse_flow_loss_form(config.get<std::string>("refine.flow_loss"), "refine.flow_loss");
+  const auto flow = config.get<std::string>("refine.flow");
+  const auto estimators = flow::flow_estimator_names();
+  if (flow != "oracle" && flow.rfind("torchscript:", 0) != 0 &&
+      std::find(estimators.begin(), estimators.end(), flow) == estimators.end())
+    throw Error("unknown flow estimator")
+        .key("refine.flow")
+        .expected("oracle, " + joined(estimators))
+        .found(flow);
+}
 
 }  // namespace motioncue::train

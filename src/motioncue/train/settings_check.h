@@ -1,6 +1,8 @@
-// Range checks of the numeric settings of the training verbs, run before a run folder is made or
-// a step taken: a negative learning rate, a zero batch or a NaN weight is an Error naming the key
-// instead of a crash, a LibTorch backtrace or a run that trains on nothing.
+// Range checks of the numeric settings of the training verbs and of their named choices (device,
+// backbone, schedule, flow estimator, flow loss form), run before a run folder is made or a step
+// taken: a negative learning rate, a zero batch, a NaN weight or a misspelt name is an Error naming
+// the key instead of a crash, a LibTorch backtrace, a run that trains on nothing, or a failure
+// after minutes of work.
 #pragma once
 
 namespace motioncue {

@@ -32,8 +32,7 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   const auto root = data_root(config);
 
   const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");
-  const std::vector<std::int64_t> indices =
-      labeled.subset(labeled_subset_size(config, labeled.size()), seed);
+  const std::vector<std::int64_t> indices = labeled_subset(config, labeled, seed);
   write_npy(run / "labeled_indices.npy",
             NpyArray::from_i64({static_cast<std::int64_t>(indices.size())}, indices));
   const auto val = data::VideoDataset::open(root / "val");
@@ -48,23 +47,8 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   const int steps = config.get<int>("train.steps");
   const double lr = config.get<double>("train.lr");
   torch::optim::Adam optimizer(network.parameters(), torch::optim::AdamOptions(lr));
-  ResumePoint start;
-  if (control.resume) {
-    start = resume_point(run.path());
-    if (start.step >= steps)
-      throw Error("the run has already finished all its steps; nothing to resume")
-          .file((run / "last.ckpt").string())
-          .found("step " + std::to_string(start.step) + " of " + std::to_string(steps));
-    model::load_weights(run / "last.ckpt", network);
-    model::load_optimizer_state(run / "last.ckpt", optimizer);
-    // The archive holds the scheduled rate of the saved step; the loop rescales from the base.
-    for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
-    model::restore_rng_state(run / "last.ckpt");
-    spdlog::info("resuming from step {} (best validation PA-MPJPE {:.1f} mm at step {})",
-                 start.step, start.best_pa_mpjpe, start.best_step);
-  }
-  const int last_step =
-      control.stop_after > start.step && control.stop_after < steps ? control.stop_after : steps;
+  ModelSelector selector(val, body, net_config.resolution, run / "best.ckpt");
+  const ResumePoint start = start_point(run, control, steps, network, optimizer, selector);
   data::Augmentation augment =
       data::scaled_augmentation(config.get<double>("train.augment_strength"));
   augment.enabled = config.get<bool>("train.augment");
@@ -77,36 +61,20 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
                          {"labeled_count", indices.size()},
                          {"seed", seed},
                          {"body_model_hash", body.hash()}};
-  ModelSelector selector(val, body, net_config.resolution, run / "best.ckpt");
-  if (control.resume) selector.restore(start.best_pa_mpjpe, start.best_step);
   spdlog::info("training {} on {} labeled images for {} steps on {}", net_config.backbone,
                indices.size(), steps, device.str());
   TrainingLoop loop(run, network, selector, meta,
                     {steps, config.get<int>("train.log_every"), config.get<int>("train.val_every"),
                      "train", config.get<double>("train.grad_clip"),
-                     config.get<std::string>("train.lr_schedule"), start.step,
-                     /*resumable=*/true});
-  for (int step = start.step + 1; step <= last_step; ++step) {
+                     config.get<std::string>("train.lr_schedule"), start.step, control.stop_after});
+  for (int step = start.step + 1; step <= loop.last_step(); ++step) {
     const losses::SupervisedTerms terms =
         supervised_forward(network, body, loader.next(), losses::SupervisedWeights{});
     std::map<std::string, double> logged;
     for (const auto& [k, v] : terms.terms) logged[k] = v.item<double>();
     loop.step(step, terms.total, optimizer, logged);
   }
-  if (last_step < steps) {
-    loop.save_resume_point(last_step, optimizer);
-    spdlog::info("stopped after step {} of {}; continue with: motioncue train --resume {}",
-                 last_step, steps, run.path().string());
-    TrainSummary s;
-    s.best_checkpoint = run / "best.ckpt";
-    s.last_checkpoint = run / "last.ckpt";
-    s.best_val_pa_mpjpe = selector.best_pa_mpjpe();
-    s.best_step = selector.best_step();
-    s.steps = last_step;
-    s.finished = false;
-    return s;
-  }
-  return loop.finish(optimizer);
+  return loop.end(optimizer);
 }
 
 }  // namespace motioncue::train

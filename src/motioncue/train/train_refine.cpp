@@ -26,7 +26,7 @@
 
 namespace motioncue::train {
 
-TrainSummary run_refinement(const Config& config, const RunDir& run) {
+TrainSummary run_refinement(const Config& config, const RunDir& run, TrainControl control) {
   check_refinement_settings(config);
   const auto seed = config.get<std::uint64_t>("seed");
   seed_everything(seed);
@@ -41,6 +41,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
   network.to(device);
   const int resolution = network.config().resolution;
 
+  const double w_frame = config.get<double>("refine.w_frame");
   // The anchor: the same labeled images the baseline was trained on (same count, same seed).
   const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");
   const auto subset_seed_cfg = config.get<std::int64_t>("labeled.seed");
@@ -48,12 +49,11 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
                                         ? static_cast<std::uint64_t>(subset_seed_cfg)
                                         : loaded.meta.value("seed", static_cast<std::uint64_t>(0));
   const std::vector<std::int64_t> indices =
-      labeled.subset(labeled_subset_size(config, labeled.size()), subset_seed);
+      labeled_subset(config, labeled, subset_seed, /*supervised=*/w_frame > 0);
   write_npy(run / "labeled_indices.npy",
             NpyArray::from_i64({static_cast<std::int64_t>(indices.size())}, indices));
   const auto val = data::VideoDataset::open(root / "val");
 
-  const double w_frame = config.get<double>("refine.w_frame");
   UnlabeledWeights uw;
   uw.flow = config.get<double>("refine.w_flow");
   uw.texture = config.get<double>("refine.w_texture");
@@ -73,11 +73,25 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
   uo.truncate_px_at_224 = config.get<double>("refine.truncate_px");
   uo.max_root_turn_deg = config.get<double>("refine.max_root_turn_deg");
 
+  // METHOD.md section 5: BatchNorm statistics frozen and dropout off (switchable for ablations).
+  network.set_train(true);
+  network.freeze_batchnorm(config.get<bool>("refine.freeze_bn"));
+  network.set_dropout(config.get<bool>("refine.dropout"));
+  torch::optim::Adam optimizer(
+      network.parameters(),
+      torch::optim::AdamOptions(config.get<double>("refine.lr"))
+          .betas(std::make_tuple(config.get<double>("refine.adam_beta1"), 0.999)));
+
+  ModelSelector selector(val, body, resolution, run / "best.ckpt");
+  const int steps = config.get<int>("refine.steps");
+  const ResumePoint start = start_point(run, control, steps, network, optimizer, selector);
+
   data::Augmentation augment;
   augment.enabled = config.get<bool>("refine.augment");
   const int workers = config.get<int>("refine.workers");
   data::LabeledLoader labeled_loader(labeled, indices, config.get<int>("refine.batch_size"),
-                                     resolution, augment, derive_seed(seed, "labeled"), workers);
+                                     resolution, augment, derive_seed(seed, "labeled"), workers,
+                                     start.step);
   std::unique_ptr<data::VideoDataset> unlabeled;
   std::unique_ptr<data::PairLoader> pair_loader;
   if (use_pairs) {
@@ -87,7 +101,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
         *unlabeled, config.get<int>("refine.pair_batch"), resolution, config.get<int>("refine.gap"),
         config.get<std::string>("refine.flow"), root / ".flow_cache",
         config.get<bool>("refine.color_gains"), derive_seed(seed, "pairs"), workers,
-        config.get<int>("refine.unlabeled_sequences"), flow_resolution);
+        config.get<int>("refine.unlabeled_sequences"), flow_resolution, start.step);
     if (uw.keypoints > 0 && !unlabeled->has_detected_keypoints())
       throw Error("the 2D keypoint term needs detector keypoints on the unlabeled frames")
           .file((root / config.get<std::string>("refine.unlabeled_split")).string())
@@ -98,27 +112,18 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
                  config.get<std::string>("refine.flow"), flow_resolution, flow_loss);
   }
 
-  // METHOD.md section 5: BatchNorm statistics frozen and dropout off (switchable for ablations).
-  network.set_train(true);
-  network.freeze_batchnorm(config.get<bool>("refine.freeze_bn"));
-  network.set_dropout(config.get<bool>("refine.dropout"));
-  torch::optim::Adam optimizer(
-      network.parameters(),
-      torch::optim::AdamOptions(config.get<double>("refine.lr"))
-          .betas(std::make_tuple(config.get<double>("refine.adam_beta1"), 0.999)));
-
   nlohmann::json meta = loaded.meta;
   meta["kind"] = "refined";
   meta["init"] = init;
   meta["refine_config"] = config.to_yaml();
-  ModelSelector selector(val, body, resolution, run / "best.ckpt");
-  const int steps = config.get<int>("refine.steps");
   TrainingLoop loop(
       run, network, selector, meta,
       {steps, config.get<int>("refine.log_every"), config.get<int>("refine.val_every"), "refine",
-       config.get<double>("refine.grad_clip"), "constant"});
-  loop.validate(0);  // step 0 takes part in model selection: refinement must beat its start
-  for (int step = 1; step <= steps; ++step) {
+       config.get<double>("refine.grad_clip"), "constant", start.step, control.stop_after});
+  // Step 0 takes part in model selection: a refinement must beat its start (a resumed run has
+  // it in its restored best-so-far).
+  if (start.step == 0) loop.validate(0);
+  for (int step = start.step + 1; step <= loop.last_step(); ++step) {
     at::Tensor total;
     std::map<std::string, double> logged;
     if (w_frame > 0) {
@@ -134,7 +139,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run) {
     }
     loop.step(step, total, optimizer, logged);
   }
-  return loop.finish(optimizer);
+  return loop.end(optimizer);
 }
 
 }  // namespace motioncue::train

@@ -22,8 +22,8 @@ struct TrainSummary {
   bool finished = true;  // false: stopped early (TrainControl::stop_after); resumable
 };
 
-// How a baseline run starts and ends; not part of the recorded configuration, since it does not
-// change what the run computes.
+// How a run starts and ends; not part of the recorded configuration, since it does not change
+// what the run computes.
 struct TrainControl {
   // Continue the interrupted run in the run folder from its last.ckpt (weights, optimizer, RNG,
   // data stream, curves and model selection), so that the result equals an uninterrupted run's.
@@ -36,7 +36,8 @@ struct TrainControl {
 
 // Config schema: kTrainDefaults (defaults.h).
 TrainSummary run_training(const Config& config, const RunDir& run, TrainControl control = {});
-// Config schema: kRefineDefaults (defaults.h).
-TrainSummary run_refinement(const Config& config, const RunDir& run);
+// Config schema: kRefineDefaults (defaults.h). Resumed like run_training; the `init` checkpoint
+// must still be there (it gives the architecture and the labeled subset's seed).
+TrainSummary run_refinement(const Config& config, const RunDir& run, TrainControl control = {});
 
 }  // namespace motioncue::train

@@ -3,12 +3,14 @@
 #include <torch/torch.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cmath>
 #include <limits>
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/progress.h"
@@ -26,7 +28,7 @@ double lr_factor(const std::string& schedule, int step, int steps) {
     return steps <= 1 ? 1.0
                       : 0.5 * (1.0 + std::cos(M_PI * (step - 1) / static_cast<double>(steps)));
   throw Error("unknown learning-rate schedule")
-      .key("lr_schedule")
+      .key("train.lr_schedule")
       .expected("constant or cosine")
       .found(schedule);
 }
@@ -57,6 +59,30 @@ ResumePoint resume_point(const std::filesystem::path& run_dir) {
         .found(e.what());
   }
   return p;
+}
+
+ResumePoint start_point(const RunDir& run, const TrainControl& control, int steps,
+                        model::PoseNetwork& network, torch::optim::Optimizer& optimizer,
+                        ModelSelector& selector) {
+  if (!control.resume) return {0, std::numeric_limits<double>::infinity(), -1};
+  const ResumePoint start = resume_point(run.path());
+  const auto file = run / "last.ckpt";
+  if (start.step >= steps)
+    throw Error("the run has already finished all its steps; nothing to resume")
+        .file(file.string())
+        .found("step " + std::to_string(start.step) + " of " + std::to_string(steps));
+  std::vector<double> base_lrs;
+  for (const auto& group : optimizer.param_groups()) base_lrs.push_back(group.options().get_lr());
+  model::load_weights(file, network);
+  model::load_optimizer_state(file, optimizer);
+  // The archive holds the scheduled rate of the saved step; the loop rescales from the base.
+  for (size_t g = 0; g < base_lrs.size() && g < optimizer.param_groups().size(); ++g)
+    optimizer.param_groups()[g].options().set_lr(base_lrs[g]);
+  model::restore_rng_state(file);
+  selector.restore(start.best_pa_mpjpe, start.best_step);
+  spdlog::info("resuming from step {} (best validation PA-MPJPE {:.1f} mm at step {})", start.step,
+               start.best_pa_mpjpe, start.best_step);
+  return start;
 }
 
 TrainingLoop::TrainingLoop(const RunDir& run, model::PoseNetwork& network, ModelSelector& selector,
@@ -92,7 +118,7 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
                         const std::map<std::string, double>& logged) {
   if (!progress_)
     progress_ =
-        std::make_unique<Progress>(settings_.label, settings_.steps - settings_.first_step, "step");
+        std::make_unique<Progress>(settings_.label, last_step() - settings_.first_step, "step");
   const double value = loss.item<double>();
   if (!std::isfinite(value))
     throw Error(settings_.label + " diverged: the loss is not finite at step " +
@@ -125,7 +151,7 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
   }
   if (step % settings_.val_every == 0 || step == steps) {
     validate(step);
-    if (settings_.resumable && step < steps) save_resume_point(step, optimizer);
+    if (step < steps) save_resume_point(step, optimizer);
   }
 }
 
@@ -141,16 +167,30 @@ void TrainingLoop::save_resume_point(int step, torch::optim::Optimizer& optimize
   saved_step_ = step;
 }
 
-TrainSummary TrainingLoop::finish(torch::optim::Optimizer& optimizer) {
+int TrainingLoop::last_step() const {
+  const int stop = settings_.stop_after;
+  return stop > settings_.first_step && stop < settings_.steps ? stop : settings_.steps;
+}
+
+TrainSummary TrainingLoop::end(torch::optim::Optimizer& optimizer) {
   if (progress_) progress_->finish();
-  save_resume_point(settings_.steps, optimizer);
+  const int last = last_step();
+  save_resume_point(last, optimizer);
   TrainSummary s;
   s.best_checkpoint = run_ / "best.ckpt";
   s.last_checkpoint = run_ / "last.ckpt";
   s.best_val_pa_mpjpe = selector_.best_pa_mpjpe();
   s.best_step = selector_.best_step();
-  s.steps = settings_.steps;
+  s.steps = last;
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (last < settings_.steps) {
+    // The running means of steps after the last logged row are not kept: the resumed run's first
+    // row after this step averages the steps it trains itself.
+    s.finished = false;
+    spdlog::info("stopped after step {} of {}; continue with: motioncue {} --resume {}", last,
+                 settings_.steps, settings_.label, run_.path().string());
+    return s;
+  }
   write_summary(run_ / "summary.json", s);
   return s;
 }

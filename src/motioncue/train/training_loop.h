@@ -1,8 +1,9 @@
 // The bookkeeping both trainers share around their own loss: the finiteness check, the optimizer
 // step, running means of the logged terms, curves.csv, validation with model selection, the
-// progress bar, and at the end the last checkpoint and summary.json. For a resumable run, every
-// validation also writes last.ckpt with the optimizer, the RNG and the model selection's state,
-// so an interrupted run can continue exactly from it (resume_point).
+// progress bar, and at the end the last checkpoint and summary.json. Every validation also writes
+// last.ckpt with the optimizer, the RNG and the model selection's state, so an interrupted run can
+// continue exactly from it (resume_point, start_point), and a run can stop early at a step of its
+// choosing (LoopSettings::stop_after) with such a resume point.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -42,10 +43,10 @@ struct LoopSettings {
   double grad_clip = 0.0;
   // "constant", or "cosine": half a cosine period from the start value towards 0 over the run.
   std::string lr_schedule = "constant";
-  // Steps already trained (a resumed run); the loop continues with first_step + 1.
+  // Steps already trained (a resumed run: start_point); the loop continues with first_step + 1.
   int first_step = 0;
-  // Write a resume point at every validation (the baseline; refinements are minutes long).
-  bool resumable = false;
+  // Stop after this step when it lies after first_step and before `steps` (TrainControl).
+  int stop_after = 0;
 };
 
 // The learning-rate factor of `schedule` at `step` (1-based) of `steps`; throws on an unknown name.
@@ -60,6 +61,15 @@ struct ResumePoint {
 // Throws Error naming the file when the run has no last.ckpt or its sidecar lacks the state.
 ResumePoint resume_point(const std::filesystem::path& run_dir);
 
+// Where a run of `steps` steps starts. A new run: step 0. A resumed one (control.resume): the
+// resume point of the run folder's last.ckpt, whose weights, optimizer state (with the learning
+// rates `optimizer` has now: the archive holds the scheduled ones) and CPU generator are loaded,
+// and whose best-so-far is restored into `selector`. Throws Error naming the file when there is
+// nothing to resume or the run has finished all its steps.
+ResumePoint start_point(const RunDir& run, const TrainControl& control, int steps,
+                        model::PoseNetwork& network, torch::optim::Optimizer& optimizer,
+                        ModelSelector& selector);
+
 class TrainingLoop {
  public:
   TrainingLoop(const RunDir& run, model::PoseNetwork& network, ModelSelector& selector,
@@ -72,8 +82,12 @@ class TrainingLoop {
   // due. A non-finite loss is an Error naming the step.
   void step(int step, const at::Tensor& loss, torch::optim::Optimizer& optimizer,
             const std::map<std::string, double>& logged);
-  // Saves last.ckpt (with the optimizer state) and summary.json.
-  TrainSummary finish(torch::optim::Optimizer& optimizer);
+  // The last step this process trains: `steps`, or stop_after when it stops early.
+  int last_step() const;
+  // After last_step(): when that is the run's final step, saves last.ckpt (with the optimizer
+  // state) and summary.json; otherwise saves a resume point at it and returns an unfinished
+  // summary (no summary.json), which `motioncue <label> --resume` continues.
+  TrainSummary end(torch::optim::Optimizer& optimizer);
   // Saves last.ckpt at `step` without finishing the run (it can be resumed from there).
   void save_resume_point(int step, torch::optim::Optimizer& optimizer);
 
