@@ -11,8 +11,9 @@ labeled:
   count: 100           # labeled images (a nested subset); -1 = all
   fraction: -1.0       # share of the labeled images in (0, 1]; when set it replaces count
 model:
-  backbone: compact    # compact, resnet18, resnet34, resnet50
+  backbone: compact    # compact, resnet18, resnet34, resnet50; pretrained: movenet-lightning, movenet-thunder
   resolution: 128
+  frozen_blocks: 0     # pretrained backbones: the first blocks that keep their weights
 train:
   steps: 2000
   batch_size: 16

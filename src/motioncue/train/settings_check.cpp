@@ -36,6 +36,7 @@ const Rule kTrainRules[] = {
     {"train.grad_clip", 0, false, kInf, "a gradient norm >= 0 (0 = no clipping)"},
     {"train.val_every", 1, false, 1e9, "a step interval >= 1"},
     {"train.log_every", 1, false, 1e9, "a step interval >= 1"},
+    {"model.frozen_blocks", 0, false, 1e6, "0 or more blocks of a pretrained backbone"},
 };
 
 const Rule kRefineRules[] = {

@@ -40,6 +40,7 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   model::NetworkConfig net_config;
   net_config.backbone = config.get<std::string>("model.backbone");
   net_config.resolution = config.get<int>("model.resolution");
+  net_config.frozen_blocks = config.get<int>("model.frozen_blocks");
   model::PoseNetwork network(net_config, model::InitialState::upright_default());
   network.to(device);
   network.set_train(true);
