@@ -17,6 +17,9 @@ motioncue::cli::VerbRegistration register_demo(
           "--seed", o->seed,
           "seed of every training run (the benchmark is the built-in one, with its own seed)");
       app.add_option("--data", o->data, "use an existing benchmark instead of generating one");
+      app.add_option("--set", o->overrides,
+                     "key=value for every run (repeatable): refine.* for the arms, model.*, "
+                     "train.*, labeled.* for the baselines, e.g. model.backbone=movenet-lightning");
       app.callback([o] {
         motioncue::experiments::run_demo(*o);
         std::cout << "report: " << (o->out / "report.html").string() << "\n";

@@ -119,6 +119,24 @@ TEST(DemoExperiment, FullDemoIsE1AtTheSmallestSizeWithOneSeed) {
   ASSERT_EQ(demo.arms.size(), e1.arms.size());
 }
 
+TEST(DemoExperiment, SettingsReachTheBaselinesOrTheArms) {
+  const auto yaml = ex::demo_experiment_yaml(
+      true, 0, {"model.backbone=movenet-lightning", "model.resolution=96", "refine.steps=3"});
+  const ex::ExperimentSpec demo = ex::parse_experiment(yaml, "demo");
+  EXPECT_EQ(demo.train_common["model"]["backbone"].as<std::string>(), "movenet-lightning");
+  EXPECT_EQ(demo.train_common["model"]["resolution"].as<int>(), 96);
+  EXPECT_EQ(demo.train_common["train"]["steps"].as<int>(), 40);  // the quick schedule kept
+  EXPECT_EQ(demo.refine_common["refine"]["steps"].as<int>(), 3);
+  for (const std::string bad : {"nokey", "=3", "model.resolution.x=1"}) {
+    try {
+      ex::demo_experiment_yaml(true, 0, {bad});
+      ADD_FAILURE() << bad << ": expected an error";
+    } catch (const motioncue::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("--set"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(ExperimentRunner, AFinishedRunOfAnotherConfigIsAnErrorNotReused) {
   motioncue::testing::TempDir tmp;
   const ex::ExperimentSpec spec = one_run_of_e1(tmp / "data", 100);

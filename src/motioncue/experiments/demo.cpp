@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "motioncue/body/body_model.h"
+#include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/run_dir.h"
@@ -25,7 +26,40 @@ namespace fs = std::filesystem;
 
 namespace motioncue::experiments {
 
-std::string demo_experiment_yaml(bool quick, std::uint64_t seed) {
+namespace {
+
+// Sets "a.b.c=value" (value parsed as YAML) in the experiment's train or refine section.
+void apply_demo_override(YAML::Node& root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw Error("a setting must be key=value").key("--set").found(assignment);
+  const auto parts = split_dotted_key(assignment.substr(0, eq));
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw Error(std::string("malformed value: ") + e.what()).key("--set").found(assignment);
+  }
+  YAML::Node node = root[parts.front() == "refine" ? "refine" : "train"];
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (node[parts[i]] && !node[parts[i]].IsMap())
+      throw Error("the setting names a value, not a section").key("--set").found(assignment);
+    YAML::Node child = node[parts[i]];
+    node.reset(child);
+  }
+  node[parts.back()] = value;
+}
+
+std::string with_overrides(const std::string& yaml, const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return yaml;
+  YAML::Node root = YAML::Load(yaml);
+  for (const auto& o : overrides) apply_demo_override(root, o);
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string base_demo_yaml(bool quick, std::uint64_t seed) {
   if (!quick) {
     // The full demo is E1's smallest labeled size with one seed: the schedule RESULTS.md reports
     // comes from one place (configs/experiments/e1.yaml, embedded), so the two cannot drift.
@@ -55,6 +89,13 @@ arms:
                      seed);
 }
 
+}  // namespace
+
+std::string demo_experiment_yaml(bool quick, std::uint64_t seed,
+                                 const std::vector<std::string>& overrides) {
+  return with_overrides(base_demo_yaml(quick, seed), overrides);
+}
+
 void run_demo(const DemoOptions& options) {
   DemoTimings timings;
   auto stage_start = std::chrono::steady_clock::now();
@@ -67,6 +108,11 @@ void run_demo(const DemoOptions& options) {
     stage_start = now;
     if (!name.empty()) spdlog::info("demo: {}", name);
   };
+  // Settings first: a malformed --set must fail before anything is written.
+  const std::string yaml = demo_experiment_yaml(options.quick, options.seed, options.overrides);
+  ExperimentSpec spec = parse_experiment(yaml, "demo experiment");
+  spec.data = options.data.empty() ? options.out / "benchmark" : options.data;
+  check_experiment(spec);
   RunDir run(options.out, ExistingRun::kReuse);  // re-running resumes
 
   next_stage("body model");
@@ -79,13 +125,11 @@ void run_demo(const DemoOptions& options) {
     if (!fs::exists(root / "benchmark.json")) {
       // The built-in benchmark with its own data seed; --seed seeds the training, so the
       // default demo's numbers are E1's first seed at its smallest size (docs/RESULTS.md).
-      const synth::SynthSpec spec = synth::load_spec(options.quick ? "tiny" : "cpu");
-      synth::generate_benchmark(spec, body, root);
+      const synth::SynthSpec benchmark = synth::load_spec(options.quick ? "tiny" : "cpu");
+      synth::generate_benchmark(benchmark, body, root);
     }
   }
 
-  const std::string yaml = demo_experiment_yaml(options.quick, options.seed);
-  ExperimentSpec spec = parse_experiment(yaml, "demo experiment");
   spec.data = root;
   next_stage("optical flow (DIS) of the unlabeled pairs");
   {
@@ -97,9 +141,9 @@ void run_demo(const DemoOptions& options) {
   RunnerHooks hooks;
   hooks.on_stage = [&](const std::string& s) { next_stage(s); };
   const ExperimentResult result = run_experiment(spec, options.out / "runs", hooks);
-  const std::string command =
-      std::string("motioncue demo") + (options.quick ? " --quick" : "") +
-      fmt::format(" --seed {} --out {}", options.seed, options.out.string());
+  std::string command = std::string("motioncue demo") + (options.quick ? " --quick" : "") +
+                        fmt::format(" --seed {} --out {}", options.seed, options.out.string());
+  for (const auto& o : options.overrides) command += " --set " + o;
   write_results(result, options.out, command);
 
   next_stage("report");
