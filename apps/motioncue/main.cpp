@@ -12,6 +12,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/log.h"
 #include "motioncue/core/progress.h"
+#include "motioncue/core/threads.h"
 #include "verb.h"
 #include "version.h"
 
@@ -25,6 +26,7 @@ std::string version_text() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  motioncue::configure_threads();
   CLI::App app{
       "motioncue: 3D human pose and shape from single images, refined with motion cues "
       "from unlabeled video."};
