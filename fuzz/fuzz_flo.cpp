@@ -9,8 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
-    const auto flow = motioncue::flow::parse_flo(std::vector<std::uint8_t>(data, data + size),
-                                                 "fuzz.flo");
+    const auto flow =
+        motioncue::flow::parse_flo(std::vector<std::uint8_t>(data, data + size), "fuzz.flo");
     (void)flow.total();
   } catch (const motioncue::Error&) {
   }
