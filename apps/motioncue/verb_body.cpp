@@ -16,6 +16,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npz.h"
+#include "motioncue/core/parse.h"
 #include "verb.h"
 
 namespace {
@@ -86,7 +87,12 @@ Params parse_body_spec(const std::string& spec) {
     std::vector<float> values;
     std::stringstream vs(item.substr(eq + 1));
     std::string v;
-    while (std::getline(vs, v, ',')) values.push_back(std::stof(v));
+    while (std::getline(vs, v, ',')) {
+      const auto value = motioncue::parse_double(v);
+      if (!value || !std::isfinite(*value))
+        throw Error("expected finite numbers after NAME=").key("--body").found(item);
+      values.push_back(static_cast<float>(*value));
+    }
     if (name == "betas") {
       if (values.size() > 10) throw Error("at most 10 betas").key("--body").found(item);
       for (std::size_t i = 0; i < values.size(); ++i) p.betas[0][i] = values[i];

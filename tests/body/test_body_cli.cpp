@@ -72,6 +72,19 @@ TEST(BodyCli, BadParametersGiveOneClearLine) {
   unsetenv("MOTIONCUE_CACHE");
 }
 
+// A --body value that is not a number used to surface as the C library's "stof".
+TEST(BodyCli, BodyValuesThatAreNotFiniteNumbersNameTheOption) {
+  t::TempDir dir;
+  for (const std::string body : {"betas=x", "betas=nan", "left_knee=0,inf,0", "head=1,,2"}) {
+    const auto r =
+        t::run_cli("body render --body \"" + body + "\" --out " + (dir / "b.png").string());
+    EXPECT_EQ(r.exit_code, 1) << body << ": " << r.output;
+    EXPECT_NE(r.output.find("--body"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("stof"), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "b.png")) << body;
+  }
+}
+
 // A NaN view angle used to give a blank PNG and exit 0.
 TEST(BodyCli, RenderRefusesNonFiniteViewsAndAbsurdSizes) {
   t::TempDir dir;
