@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <optional>
 
 #include "motioncue/body/body_model.h"
+#include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npz.h"
@@ -29,6 +31,7 @@
 #include "motioncue/temporal/smoothing.h"
 #include "motioncue/temporal/streaming.h"
 #include "motioncue/train/run_setup.h"
+#include "motioncue/train/trainers.h"
 #include "motioncue/viz/plot.h"
 #include "verb.h"
 
@@ -60,16 +63,118 @@ fs::path split_dir(const std::string& data, const std::string& split) {
   return fs::is_directory(dir / split) ? dir / split : dir;
 }
 
+// A real number as YAML that reads back as one (a whole number gets its ".0"), exactly.
+std::string yaml_real(double value) {
+  auto text = fmt::format("{}", value);
+  if (text.find_first_not_of("-0123456789") == std::string::npos) text += ".0";
+  return text;
+}
+
+// The settings of a temporal training run, recorded as its config.yaml and reused by --resume.
+std::string temporal_train_settings(const TemporalTrainOptions& o) {
+  YAML::Node n;
+  n["init"] = o.init;
+  n["data"] = o.data;
+  n["labeled"] = o.labeled;
+  n["body_model"] = o.body_model;
+  n["device"] = o.device;
+  n["flow"] = o.flow;
+  n["flow_cache"] = o.flow_cache;
+  n["frames"] = o.training.context.frames;
+  n["steps"] = o.training.steps;
+  n["batch_size"] = o.training.batch_size;
+  n["lr_context"] = yaml_real(o.training.lr_context);
+  n["lr_network"] = yaml_real(o.training.lr_network);
+  n["flow_weight"] = yaml_real(o.training.flow_weight);
+  n["context_anchor"] = yaml_real(o.training.context_anchor);
+  n["seed"] = o.training.seed;
+  return YAML::Dump(n) + "\n";
+}
+
+void read_temporal_train_settings(const mc::Config& c, TemporalTrainOptions& o) {
+  o.init = c.get<std::string>("init");
+  o.data = c.get<std::string>("data");
+  o.labeled = c.get<std::string>("labeled");
+  o.body_model = c.get<std::string>("body_model");
+  o.device = c.get<std::string>("device");
+  o.flow = c.get<std::string>("flow");
+  o.flow_cache = c.get<std::string>("flow_cache");
+  o.training.context.frames = c.get<int>("frames");
+  o.training.steps = c.get<int>("steps");
+  o.training.batch_size = c.get<int>("batch_size");
+  o.training.lr_context = c.get<double>("lr_context");
+  o.training.lr_network = c.get<double>("lr_network");
+  o.training.flow_weight = c.get<double>("flow_weight");
+  o.training.context_anchor = c.get<double>("context_anchor");
+  o.training.seed = c.get<std::uint64_t>("seed");
+}
+
+// Trains (or, with control.resume, continues) the run in `run`; writes its outputs when it
+// finishes, or prints how to continue it when it stops early.
+void train_temporal_run(const mc::RunDir& run, TemporalTrainOptions& o,
+                        const mc::temporal::ContextTrainingControl& control,
+                        const std::string& folder) {
+  const auto device = mc::train::resolve_device(o.device);
+  const auto body = mc::train::load_body_model(o.body_model, device);
+  auto loaded = mc::model::load_checkpoint(o.init, body.hash());
+  auto& network = *loaded.network;
+  network.to(device);
+  o.training.resolution = network.config().resolution;
+  o.training.flow_estimator = o.flow;
+  o.training.flow_cache = o.flow_cache;
+  const auto unlabeled = mc::data::VideoDataset::open(split_dir(o.data, "unlabeled"));
+  std::optional<mc::data::LabeledDataset> labeled;
+  fs::path labeled_file = o.labeled;
+  if (labeled_file.empty() && fs::exists(fs::path(o.data) / "labeled" / "annotations.npz"))
+    labeled_file = fs::path(o.data) / "labeled" / "annotations.npz";
+  if (!labeled_file.empty() && o.training.lr_network > 0)
+    labeled.emplace(mc::data::LabeledDataset::open(labeled_file));
+  mc::temporal::ContextNetwork context(o.training.context, network.feature_dim());
+  context.to(device);
+  const auto log = mc::temporal::train_context(
+      network, context, body, unlabeled, labeled ? &*labeled : nullptr, o.training,
+      [&](int step, const mc::temporal::ContextStepTerms& t) {
+        if (step % 20 == 0 || step + 1 == o.training.steps)
+          spdlog::info("step {} loss {:.5f} flow {:.4f} anchor {:.5f} supervised {:.4f}", step,
+                       t.total.item<double>(), t.flow, t.anchor, t.supervised);
+      },
+      control);
+  if (!log.finished) {
+    mc::train::TrainSummary stopped;
+    stopped.finished = false;
+    stopped.steps = static_cast<long>(log.total.size());
+    mc::cli::print_training_result(stopped, "temporal train", folder);
+    return;
+  }
+  nlohmann::json meta = {{"steps", o.training.steps},
+                         {"init", o.init},
+                         {"body_model_hash", body.hash()},
+                         {"lr_context", o.training.lr_context},
+                         {"lr_network", o.training.lr_network},
+                         {"flow_weight", o.training.flow_weight},
+                         {"context_anchor", o.training.context_anchor},
+                         {"seed", o.training.seed}};
+  mc::temporal::save_context(run / "context.pt", context, meta);
+  if (o.training.lr_network > 0) mc::model::save_checkpoint(run / "network.pt", network, meta);
+  mc::write_file_atomic(run / "log.json", nlohmann::json{{"total", log.total},
+                                                         {"flow", log.flow},
+                                                         {"anchor", log.anchor},
+                                                         {"supervised", log.supervised}}
+                                                  .dump() +
+                                              "\n");
+  std::cout << "wrote " << (run / "context.pt").string() << "\n";
+}
+
 void add_train(CLI::App& app) {
   auto o = std::make_shared<TemporalTrainOptions>();
+  auto resume = std::make_shared<std::string>();
+  auto stop_after = std::make_shared<int>(0);
   auto* sub = app.add_subcommand("train", "Train the temporal context on unlabeled video");
-  sub->add_option("--init", o->init, "network checkpoint to start from")->required();
-  sub->add_option("--data", o->data, "benchmark root (uses <root>/unlabeled) or a split folder")
-      ->required();
+  sub->add_option("--init", o->init, "network checkpoint to start from");
+  sub->add_option("--data", o->data, "benchmark root (uses <root>/unlabeled) or a split folder");
   sub->add_option("--out", o->out,
                   "new run folder (context.pt, network.pt when trained, log.json); must not exist "
-                  "or be empty")
-      ->required();
+                  "or be empty");
   sub->add_option("--labeled", o->labeled,
                   "labeled annotations.npz for the anchor when --lr-network > 0 "
                   "(default <root>/labeled/annotations.npz if present)");
@@ -86,52 +191,36 @@ void add_train(CLI::App& app) {
   sub->add_option("--seed", o->training.seed, "seed");
   sub->add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
   sub->add_option("--device", o->device, "auto, cpu or cuda");
-  sub->callback([o] {
-    // A new run folder, claimed before anything is loaded: an existing run (of any verb) is never
-    // overwritten, and a run that fails leaves nothing behind.
-    mc::cli::run_in_new_folder(o->out, [&](const mc::RunDir& run) {
-      const auto device = mc::train::resolve_device(o->device);
-      const auto body = mc::train::load_body_model(o->body_model, device);
-      auto loaded = mc::model::load_checkpoint(o->init, body.hash());
-      auto& network = *loaded.network;
-      network.to(device);
-      o->training.resolution = network.config().resolution;
-      o->training.flow_estimator = o->flow;
-      o->training.flow_cache = o->flow_cache;
-      const auto unlabeled = mc::data::VideoDataset::open(split_dir(o->data, "unlabeled"));
-      std::optional<mc::data::LabeledDataset> labeled;
-      fs::path labeled_file = o->labeled;
-      if (labeled_file.empty() && fs::exists(fs::path(o->data) / "labeled" / "annotations.npz"))
-        labeled_file = fs::path(o->data) / "labeled" / "annotations.npz";
-      if (!labeled_file.empty() && o->training.lr_network > 0)
-        labeled.emplace(mc::data::LabeledDataset::open(labeled_file));
-      mc::temporal::ContextNetwork context(o->training.context, network.feature_dim());
-      context.to(device);
-      const auto log = mc::temporal::train_context(
-          network, context, body, unlabeled, labeled ? &*labeled : nullptr, o->training,
-          [&](int step, const mc::temporal::ContextStepTerms& t) {
-            if (step % 20 == 0 || step + 1 == o->training.steps)
-              spdlog::info("step {} loss {:.5f} flow {:.4f} anchor {:.5f} supervised {:.4f}", step,
-                           t.total.item<double>(), t.flow, t.anchor, t.supervised);
-          });
-      nlohmann::json meta = {{"steps", o->training.steps},
-                             {"init", o->init},
-                             {"body_model_hash", body.hash()},
-                             {"lr_context", o->training.lr_context},
-                             {"lr_network", o->training.lr_network},
-                             {"flow_weight", o->training.flow_weight},
-                             {"context_anchor", o->training.context_anchor},
-                             {"seed", o->training.seed}};
-      mc::temporal::save_context(run / "context.pt", context, meta);
-      if (o->training.lr_network > 0) mc::model::save_checkpoint(run / "network.pt", network, meta);
-      mc::write_file_atomic(run / "log.json", nlohmann::json{{"total", log.total},
-                                                             {"flow", log.flow},
-                                                             {"anchor", log.anchor},
-                                                             {"supervised", log.supervised}}
-                                                      .dump() +
-                                                  "\n");
-      std::cout << "wrote " << (run / "context.pt").string() << "\n";
-    });
+  sub->add_option("--resume", *resume,
+                  "continue a run stopped by --stop-after in this folder, with its recorded "
+                  "settings");
+  sub->add_option("--stop-after", *stop_after,
+                  "stop after this step, leaving a run that --resume continues");
+  sub->callback([o, resume, stop_after, sub] {
+    if (resume->empty()) {
+      if (o->init.empty() || o->data.empty() || o->out.empty())
+        throw mc::Error(
+            "temporal train needs --init, --data and --out (a new run) or --resume RUN");
+      // A new run folder, claimed before anything is loaded: an existing run (of any verb) is
+      // never overwritten, and a run that fails before its resume point leaves nothing behind.
+      const mc::Config settings(temporal_train_settings(*o), "settings of 'temporal train'");
+      mc::cli::run_in_new_folder(o->out, settings, [&](const mc::RunDir& run) {
+        train_temporal_run(run, *o, {run.path(), false, *stop_after}, o->out);
+      });
+      return;
+    }
+    bool settings_given = false;
+    for (const auto* option : sub->get_options())
+      if (option->get_name() != "--resume" && option->get_name() != "--stop-after" &&
+          option->get_name() != "--help" && option->count() > 0)
+        settings_given = true;
+    auto resumed = mc::cli::open_run_to_resume(*resume, temporal_train_settings({}),
+                                               "temporal train", settings_given);
+    if (fs::exists(resumed.run / "context.pt"))
+      throw mc::Error("the run has already finished; nothing to resume")
+          .file((resumed.run / "context.pt").string());
+    read_temporal_train_settings(resumed.config, *o);
+    train_temporal_run(resumed.run, *o, {resumed.run.path(), true, *stop_after}, *resume);
   });
 }
 

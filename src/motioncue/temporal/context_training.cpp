@@ -15,7 +15,9 @@
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/geometry/crop.h"
 #include "motioncue/losses/flow_consistency.h"
+#include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
+#include "motioncue/temporal/context_checkpoint.h"
 
 namespace motioncue::temporal {
 
@@ -127,12 +129,79 @@ at::Tensor load_context_frames(const data::VideoDataset& dataset,
   return torch::stack(clips);
 }
 
+std::filesystem::path context_resume_network(const std::filesystem::path& dir) {
+  return dir / "last.ckpt";
+}
+std::filesystem::path context_resume_context(const std::filesystem::path& dir) {
+  return dir / "last_context.pt";
+}
+
+namespace {
+
+nlohmann::json context_log_json(const ContextTrainingLog& log) {
+  return {{"total", log.total},
+          {"flow", log.flow},
+          {"anchor", log.anchor},
+          {"supervised", log.supervised}};
+}
+
+// Loads the resume point in `dir` into the network, the context, the optimizer and the CPU
+// generator; returns the steps trained, and the log so far in `log`.
+int load_context_resume_point(const std::filesystem::path& dir, int steps,
+                              model::PoseNetwork& network, ContextNetwork& context,
+                              torch::optim::Optimizer& optimizer, ContextTrainingLog& log) {
+  const auto file = context_resume_network(dir);
+  if (!std::filesystem::exists(file))
+    throw Error("nothing to resume: the run has no resume point").file(file.string());
+  const auto meta = model::checkpoint_meta(file);
+  int step = 0;
+  try {
+    step = meta.at("step").get<int>();
+    const auto& l = meta.at("log");
+    l.at("total").get_to(log.total);
+    l.at("flow").get_to(log.flow);
+    l.at("anchor").get_to(log.anchor);
+    l.at("supervised").get_to(log.supervised);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("malformed resume state in a checkpoint")
+        .file(model::checkpoint_sidecar(file).string())
+        .found(e.what());
+  }
+  if (step >= steps)
+    throw Error("the run has already finished all its steps; nothing to resume")
+        .file(file.string())
+        .found("step " + std::to_string(step) + " of " + std::to_string(steps));
+  model::load_weights(file, network);
+  const auto saved = load_context(context_resume_context(dir));
+  if (saved.meta.value("step", -1) != step)
+    throw Error("the resume point's context is not of its step")
+        .file(context_resume_context(dir).string())
+        .expected("step " + std::to_string(step));
+  {
+    torch::NoGradGuard no_grad;
+    // Same config (the run's): the same parameters, in the same order.
+    const auto to = context.named_parameters(), from = saved.network.named_parameters();
+    if (to.size() != from.size())
+      throw Error("the resume point's context does not fit this run")
+          .file(context_resume_context(dir).string());
+    for (size_t i = 0; i < to.size(); ++i) to[i].second.copy_(from[i].second);
+  }
+  model::load_optimizer_state(file, optimizer);
+  model::restore_rng_state(file);
+  return step;
+}
+
+}  // namespace
+
 ContextTrainingLog train_context(model::PoseNetwork& network, ContextNetwork& context,
                                  const body::BodyModel& body, const data::VideoDataset& unlabeled,
                                  const data::LabeledDataset* labeled,
                                  const ContextTrainingOptions& options,
-                                 const std::function<void(int, const ContextStepTerms&)>& on_step) {
+                                 const std::function<void(int, const ContextStepTerms&)>& on_step,
+                                 const ContextTrainingControl& control) {
   validate(options);
+  if ((control.resume || control.stop_after > 0) && control.dir.empty())
+    throw Error("stopping or resuming temporal training needs a folder for the resume point");
   if (context.feature_dim() != network.feature_dim())
     throw Error("context network and pose network disagree on the feature size");
   torch::manual_seed(options.seed);
@@ -158,20 +227,26 @@ ContextTrainingLog train_context(model::PoseNetwork& network, ContextNetwork& co
   }
   context.set_train(true);
 
+  ContextTrainingLog log;
+  const int first = control.resume ? load_context_resume_point(control.dir, options.steps, network,
+                                                               context, adam, log)
+                                   : 0;
+  const int last = control.stop_after > first && control.stop_after < options.steps
+                       ? control.stop_after
+                       : options.steps;
   data::PairLoader pairs(unlabeled, options.batch_size, options.resolution, 1,
                          options.flow_estimator, options.flow_cache, false, options.seed,
-                         options.workers);
+                         options.workers, -1, -1, first);
   std::unique_ptr<data::LabeledLoader> labeled_loader;
   if (labeled && train_network) {
     std::vector<std::int64_t> indices(static_cast<size_t>(labeled->size()));
     for (size_t i = 0; i < indices.size(); ++i) indices[i] = static_cast<std::int64_t>(i);
     labeled_loader = std::make_unique<data::LabeledLoader>(
         *labeled, indices, options.labeled_batch_size, options.resolution, data::Augmentation{},
-        options.seed + 1, options.workers);
+        options.seed + 1, options.workers, first);
   }
-  ContextTrainingLog log;
   const int k = context.config().frames;
-  for (int step = 0; step < options.steps; ++step) {
+  for (int step = first; step < last; ++step) {
     auto batch = pairs.next();
     ClipBatch clip;
     clip.context_images =
@@ -193,6 +268,13 @@ ContextTrainingLog train_context(model::PoseNetwork& network, ContextNetwork& co
     log.anchor.push_back(terms.anchor);
     log.supervised.push_back(terms.supervised);
     if (on_step) on_step(step, terms);
+  }
+  if (last < options.steps) {
+    log.finished = false;
+    const nlohmann::json meta = {
+        {"step", last}, {"body_model_hash", body.hash()}, {"log", context_log_json(log)}};
+    save_context(context_resume_context(control.dir), context, meta);
+    model::save_checkpoint(context_resume_network(control.dir), network, meta, &adam);
   }
   auto params = network.parameters();
   for (size_t i = 0; i < params.size(); ++i) params[i].requires_grad_(required[i]);

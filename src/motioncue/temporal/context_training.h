@@ -78,15 +78,33 @@ at::Tensor load_context_frames(const data::VideoDataset& dataset,
                                const std::vector<std::int64_t>& t, int frames, int resolution);
 
 struct ContextTrainingLog {
-  std::vector<double> total, flow, anchor, supervised;  // per step
+  std::vector<double> total, flow, anchor, supervised;  // per step, from step 1 (resumed too)
+  bool finished = true;  // false: stopped early (ContextTrainingControl::stop_after)
 };
 
+// Stopping and resuming a run, as `motioncue train` does. Stopping after step N writes a resume
+// point into `dir`: last.ckpt (the image network, the Adam state of both parameter groups, the
+// CPU generator, and in its meta the step and the log so far; model/checkpoint.h) and
+// last_context.pt (the context network). Resuming loads it and continues with step N + 1; the
+// loaders start at batch N (their batches depend on (seed, batch index) only), so a stopped and
+// resumed run computes what an uninterrupted one does.
+struct ContextTrainingControl {
+  std::filesystem::path dir;  // the resume point's folder (needed by stop_after and resume)
+  bool resume = false;        // continue from the resume point in `dir`
+  int stop_after = 0;         // stop after this step when 0 < stop_after < steps
+};
+// The resume point's files in `dir`.
+std::filesystem::path context_resume_network(const std::filesystem::path& dir);  // last.ckpt
+std::filesystem::path context_resume_context(const std::filesystem::path& dir);  // last_context.pt
+
 // Trains `context` (and `network` when lr_network > 0) in place. `labeled` may be null.
-// `on_step(step, terms)` is called after every step (progress, logging), may be empty.
+// `on_step(step, terms)` is called after every step (progress, logging), may be empty. Resuming
+// throws Error naming the file when `dir` has no resume point or it is at or past `steps`.
 ContextTrainingLog train_context(
     model::PoseNetwork& network, ContextNetwork& context, const body::BodyModel& body,
     const data::VideoDataset& unlabeled, const data::LabeledDataset* labeled,
     const ContextTrainingOptions& options,
-    const std::function<void(int, const ContextStepTerms&)>& on_step = {});
+    const std::function<void(int, const ContextStepTerms&)>& on_step = {},
+    const ContextTrainingControl& control = {});
 
 }  // namespace motioncue::temporal
