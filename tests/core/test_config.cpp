@@ -94,6 +94,16 @@ TEST(Config, MalformedYamlNamesTheFile) {
             std::string::npos);
 }
 
+// Found by fuzzing: a list or map used as a key escaped as yaml-cpp's conversion exception.
+TEST(Config, AListOrMapAsAKeyIsAnErrorNamingTheFile) {
+  for (const std::string text : {"[4]: 1\n", "train:\n  {a: 1}: 2\n", "? [x, y]\n: 3\n"}) {
+    mc::Config c(kDefaults, "defaults");
+    const auto msg = error_of([&] { c.merge_yaml(text, "keys.yaml"); });
+    EXPECT_NE(msg.find("keys.yaml"), std::string::npos) << text << ": " << msg;
+    EXPECT_NE(msg.find("plain name"), std::string::npos) << text << ": " << msg;
+  }
+}
+
 TEST(Config, WrongTypeOnReadNamesTheKey) {
   mc::Config c(kDefaults, "defaults");
   const auto msg = error_of([&] { c.get<int>("train.backbone"); });

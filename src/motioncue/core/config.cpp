@@ -91,6 +91,11 @@ void merge_into(YAML::Node dst, const YAML::Node& src, const std::string& prefix
                 const std::string& origin) {
   const bool open = dst.size() == 0;
   for (const auto& kv : src) {
+    if (!kv.first.IsScalar())
+      throw Error("a config key must be a plain name, not a list or map")
+          .file(origin)
+          .key(prefix.empty() ? "(top level)" : prefix)
+          .found(describe(kv.first));
     const std::string k = kv.first.as<std::string>();
     const std::string full = prefix.empty() ? k : prefix + "." + k;
     if (!dst[k]) {
@@ -146,7 +151,12 @@ void Config::merge_file(const std::filesystem::path& file) {
 }
 
 void Config::merge_yaml(const std::string& text, const std::string& origin) {
-  merge_into(root_, parse_yaml(text, origin), "", origin);
+  const YAML::Node parsed = parse_yaml(text, origin);
+  try {
+    merge_into(root_, parsed, "", origin);
+  } catch (const YAML::Exception& e) {  // a node yaml-cpp cannot convert: still one clear line
+    throw Error("malformed YAML: " + e.msg).file(origin);
+  }
 }
 
 void Config::set(const std::string& assignment) {
@@ -170,7 +180,11 @@ void Config::set(const std::string& assignment) {
     cur.reset(cur[parts[i]]);  // yaml-cpp's operator= would overwrite the node, not rebind it
   }
   cur[parts.back()] = parsed;
-  merge_into(root_, tree, "", "--set " + assignment);
+  try {
+    merge_into(root_, tree, "", "--set " + assignment);
+  } catch (const YAML::Exception& e) {
+    throw Error("malformed override value: " + e.msg).key(key);
+  }
 }
 
 YAML::Node Config::lookup(const std::string& dotted_key) const {
