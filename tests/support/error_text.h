@@ -3,33 +3,37 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "motioncue/core/error.h"
 
 namespace motioncue::testing {
 
-// The message of the Error thrown by f; fails the test when none is thrown.
+// The message of the Error thrown by f, or nothing when f returns normally.
 template <class F>
-std::string error_of(F&& f) {
+std::optional<std::string> thrown_message(F&& f) {
   try {
     f();
   } catch (const Error& e) {
-    return e.what();
+    return std::string(e.what());
   }
-  ADD_FAILURE() << "no motioncue::Error thrown";
-  return {};
+  return std::nullopt;
+}
+
+// The message of the Error thrown by f; fails the test when none is thrown.
+template <class F>
+std::string error_of(F&& f) {
+  auto message = thrown_message(std::forward<F>(f));
+  if (!message) ADD_FAILURE() << "no motioncue::Error thrown";
+  return message.value_or("");
 }
 
 // The message of the Error thrown by f, or "no error" (for tests that expect success too).
 template <class F>
 std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return thrown_message(std::forward<F>(f)).value_or("no error");
 }
 
 inline bool contains(const std::string& s, const std::string& part) {

@@ -181,6 +181,29 @@ double sd(const std::vector<double>& v) {
 // A table cell, or "-" where the value is unknown (a run recorded before the field existed).
 std::string cell(double value, const std::string& text) { return std::isnan(value) ? "-" : text; }
 
+// Runs `trainer` into `dir` unless a finished run of `config` is there: an interrupted one (a
+// killed demo or experiment) continues where it stopped, anything else is replaced. Then
+// evaluates the run on `split`.
+void run_unless_finished(const fs::path& dir, const Config& config, const char* defaults,
+                         const std::string& stage, const RunnerHooks& hooks,
+                         train::TrainSummary (*trainer)(const Config&, const RunDir&,
+                                                        train::TrainControl),
+                         const fs::path& split, const std::string& device) {
+  if (finished_with(dir, config, defaults)) return;
+  if (hooks.on_stage) hooks.on_stage(stage);
+  if (resumable_with(dir, config, defaults)) {
+    const RunDir run(dir, ExistingRun::kReuse);
+    run.continue_log();
+    trainer(config, run, {true, 0});
+  } else {
+    fs::remove_all(dir);
+    RunDir run(dir);
+    run.record(config);
+    trainer(config, run, {});
+  }
+  evaluate_run(dir, split, device);
+}
+
 }  // namespace
 
 Config baseline_config(const ExperimentSpec& spec, std::int64_t count, std::uint64_t seed) {
@@ -230,46 +253,18 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
       const std::string device = "auto";
       // The baseline of this (count, seed).
       const fs::path base_dir = group / "baseline";
-      {
-        const Config config = baseline_config(spec, count, seed);
-        if (!finished_with(base_dir, config, train::kTrainDefaults)) {
-          if (hooks.on_stage)
-            hooks.on_stage(fmt::format("baseline, {} labeled, seed {}", count, seed));
-          if (resumable_with(base_dir, config, train::kTrainDefaults)) {
-            // An interrupted run (a killed demo or experiment) continues where it stopped.
-            const RunDir run(base_dir, ExistingRun::kReuse);
-            run.continue_log();
-            train::run_training(config, run, {true, 0});
-          } else {
-            fs::remove_all(base_dir);
-            RunDir run(base_dir);
-            run.record(config);
-            train::run_training(config, run);
-          }
-          evaluate_run(base_dir, split, device);
-        }
-      }
+      run_unless_finished(base_dir, baseline_config(spec, count, seed), train::kTrainDefaults,
+                          fmt::format("baseline, {} labeled, seed {}", count, seed), hooks,
+                          &train::run_training, split, device);
       RunRecord b = load_record(base_dir);
       b.arm = "baseline", b.labeled = count, b.seed = seed;
       result.runs.push_back(b);
       for (const auto& arm : spec.arms) {
         const fs::path dir = group / arm.name;
-        const Config config = arm_config(spec, arm, count, seed, base_dir / "best.ckpt");
-        if (!finished_with(dir, config, train::kRefineDefaults)) {
-          if (hooks.on_stage)
-            hooks.on_stage(fmt::format("{}, {} labeled, seed {}", arm.name, count, seed));
-          if (resumable_with(dir, config, train::kRefineDefaults)) {
-            const RunDir run(dir, ExistingRun::kReuse);
-            run.continue_log();
-            train::run_refinement(config, run, {true, 0});
-          } else {
-            fs::remove_all(dir);
-            RunDir run(dir);
-            run.record(config);
-            train::run_refinement(config, run);
-          }
-          evaluate_run(dir, split, device);
-        }
+        run_unless_finished(dir, arm_config(spec, arm, count, seed, base_dir / "best.ckpt"),
+                            train::kRefineDefaults,
+                            fmt::format("{}, {} labeled, seed {}", arm.name, count, seed), hooks,
+                            &train::run_refinement, split, device);
         RunRecord r = load_record(dir);
         r.arm = arm.name, r.labeled = count, r.seed = seed;
         result.runs.push_back(r);
