@@ -1,5 +1,6 @@
 // motioncue flow: precompute the optical flow of every frame pair of a dataset into the flow
-// cache, or compute the flow of one pair of images into a .flo file.
+// cache (and, with --keypoints, a pretrained detector's 2D keypoints on every frame), or compute
+// the flow of one pair of images into a .flo file.
 #include <opencv2/imgcodecs.hpp>
 
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "motioncue/flow/oracle_eval.h"
 #include "motioncue/flow/precompute.h"
 #include "motioncue/flow/visualize.h"
+#include "motioncue/infer/video_keypoints.h"
 #include "verb.h"
 
 namespace {
@@ -27,6 +29,7 @@ struct FlowOptions {
   int resolution = 224, gap = 1;
   bool evaluate = false;
   std::string image1, image2, out, color;
+  std::string keypoints;  // a keypoint model whose keypoints to store per frame
 };
 
 void write_png(const fs::path& file, const cv::Mat& image) {
@@ -55,6 +58,22 @@ void single_pair(const FlowOptions& o) {
             << o.out << (o.color.empty() ? "" : ", " + o.color) << "\n";
 }
 
+// The detector's keypoints on every frame, before the flow: a missing model fails at once.
+void store_keypoints(const FlowOptions& o, const std::vector<mf::SequenceFrames>& sequences) {
+  std::int64_t frames = 0;
+  for (const auto& seq : sequences) frames += static_cast<std::int64_t>(seq.frames.size());
+  motioncue::Progress kp_progress("keypoints " + o.keypoints, frames, "frames");
+  const auto kp = motioncue::infer::detect_video_keypoints(sequences, o.keypoints,
+                                                           [&] { kp_progress.advance(); });
+  kp_progress.finish();
+  std::printf(
+      "keypoints: %s on %lld frames of %lld sequences, %.1f ms/frame; mean limb confidence "
+      "%.3f; written to <sequence>/keypoints/%s.npy\n",
+      o.keypoints.c_str(), static_cast<long long>(kp.frames), static_cast<long long>(kp.sequences),
+      kp.frames > 0 ? 1000.0 * kp.seconds / double(kp.frames) : 0.0, kp.mean_limb_confidence,
+      o.keypoints.c_str());
+}
+
 void dataset(const FlowOptions& o) {
   const auto estimator = mf::make_flow_estimator(o.estimator);
   // Checked before anything is read or the cache folder is made.
@@ -72,6 +91,10 @@ void dataset(const FlowOptions& o) {
   for (const auto& dir : mf::find_sequences(o.data)) {
     sequences.push_back(mf::read_sequence(dir));
     total += mf::pair_count(sequences.back().frames.size(), o.gap);
+  }
+  if (!o.keypoints.empty()) {
+    if (o.evaluate) throw motioncue::Error("--keypoints and --evaluate do not go together");
+    store_keypoints(o, sequences);
   }
   const fs::path cache_dir = o.cache.empty() ? fs::path(o.data) / ".flow_cache" : fs::path(o.cache);
   const mf::FlowCache cache(cache_dir);
@@ -122,6 +145,10 @@ motioncue::cli::VerbRegistration register_flow(
           ->capture_default_str()
           ->check(CLI::Range(1, 1000));
       app.add_option("--cache", o->cache, "flow cache folder (default: <data>/.flow_cache)");
+      app.add_option("--keypoints", o->keypoints,
+                     "with --data: also store this keypoint model's 2D keypoints on every frame "
+                     "(<sequence>/keypoints/MODEL.npy), the targets of refine.keypoints: MODEL "
+                     "(movenet-thunder, movenet-lightning or blazepose-full)");
       app.add_flag("--evaluate", o->evaluate,
                    "with --data: endpoint error of the forward flow against the ground-truth "
                    "flow (<seq>/flow/fw_*.npy) on the pixels where it is defined");
@@ -132,6 +159,8 @@ motioncue::cli::VerbRegistration register_flow(
       app.callback([o] {
         if (!o->data.empty() && !o->image1.empty())
           throw motioncue::Error("give either --data or --image1/--image2, not both");
+        if (!o->keypoints.empty() && o->data.empty())
+          throw motioncue::Error("--keypoints needs --data");
         try {
           if (!o->data.empty())
             dataset(*o);

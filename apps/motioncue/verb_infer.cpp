@@ -21,7 +21,11 @@ motioncue::cli::VerbRegistration register_infer(
       app.add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
       app.add_option(
           "--boxes", o->boxes,
-          "person boxes: detector (MoveNet multipose, default), hog, full or a JSON box file");
+          "person boxes: detector (MoveNet multipose, default), hog, full, coco (the annotated "
+          "boxes of --coco) or a JSON box file");
+      app.add_option("--coco", o->coco,
+                     "COCO keypoint annotations of the images: score the network's projected "
+                     "keypoints against them (coco_scores.json)");
       app.add_option("--batch-size", o->batch_size, "crops per network call");
       app.add_option("--hog-max-side", o->hog_max_side,
                      "downscale frames to this longer side for the HOG detector");

@@ -7,6 +7,7 @@
 #include "../support/error_text.h"
 #include "../support/temp_dir.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/npy.h"
 #include "motioncue/data/network_input.h"
 #include "motioncue/data/sequence_loader.h"
 #include "motioncue/data/video_dataset.h"
@@ -148,4 +149,48 @@ TEST(SequenceLoader, EveryFrameInOrderCroppedByItsOwnBox) {
   loader.reset();
   ASSERT_TRUE(loader.next(batch));
   EXPECT_EQ(batch.frame.size(), 4u);
+}
+
+TEST(VideoDataset, DetectorKeypointsFromAModelReplaceTheAnnotations) {
+  mt::TempDir tmp;
+  mt::VideoSpec spec;
+  spec.frames = 3;
+  spec.detected = true;
+  mt::write_sequence(tmp / "clip", spec);
+  auto ds = d::VideoDataset::open(tmp.path());
+  ds.use_detected_keypoints("annotations");  // keeps annotations.npz's
+  EXPECT_FLOAT_EQ(ds.annotations(0).keypoints2d_detected[2], 0.9f);
+
+  // Missing: the error names the file and says how to make it.
+  const auto file = d::detected_keypoints_file(tmp / "clip", "movenet-thunder");
+  EXPECT_EQ(file, tmp / "clip" / "keypoints" / "movenet-thunder.npy");
+  std::string msg = error_of([&] { ds.use_detected_keypoints("movenet-thunder"); });
+  EXPECT_TRUE(contains(msg, file.string())) << msg;
+  EXPECT_TRUE(contains(msg, "motioncue flow --data")) << msg;
+
+  std::filesystem::create_directories(file.parent_path());
+  std::vector<float> values(3 * 24 * 3, 0.5f);
+  motioncue::write_npy(
+      file, motioncue::NpyArray::from_f32({2, 24, 3}, {values.begin(), values.begin() + 144}));
+  msg = error_of([&] { ds.use_detected_keypoints("movenet-thunder"); });
+  EXPECT_TRUE(contains(msg, file.string()) && contains(msg, "(3, 24, 3)")) << msg;
+
+  values[3 * 24 + 2] = 1.5f;  // frame 1, keypoint 0: a confidence above 1
+  motioncue::write_npy(file, motioncue::NpyArray::from_f32({3, 24, 3}, values));
+  msg = error_of([&] { ds.use_detected_keypoints("movenet-thunder"); });
+  EXPECT_TRUE(contains(msg, file.string()) && contains(msg, "frame 1, keypoint 0")) << msg;
+  values[3 * 24 + 2] = 0.25f;
+  values[5] = std::nanf("");
+  motioncue::write_npy(file, motioncue::NpyArray::from_f32({3, 24, 3}, values));
+  msg = error_of([&] { ds.use_detected_keypoints("movenet-thunder"); });
+  EXPECT_TRUE(contains(msg, "frame 0, keypoint 1")) << msg;
+  // A failed read leaves the dataset as it was.
+  EXPECT_FLOAT_EQ(ds.annotations(0).keypoints2d_detected[2], 0.9f);
+
+  values[5] = 0.75f;
+  motioncue::write_npy(file, motioncue::NpyArray::from_f32({3, 24, 3}, values));
+  ds.use_detected_keypoints("movenet-thunder");
+  EXPECT_FLOAT_EQ(ds.annotations(0).keypoints2d_detected[2], 0.5f);
+  EXPECT_FLOAT_EQ(ds.annotations(0).keypoints2d_detected[5], 0.75f);
+  EXPECT_FLOAT_EQ(ds.annotations(0).keypoints2d_detected[3 * 24 + 2], 0.25f);
 }

@@ -16,6 +16,7 @@
 #include "motioncue/core/npz.h"
 #include "motioncue/core/progress.h"
 #include "motioncue/infer/infer.h"
+#include "motioncue/vision/keypoint_model.h"
 
 namespace fs = std::filesystem;
 using namespace motioncue;
@@ -300,6 +301,61 @@ TEST_F(InferRun, TruncatedVideoIsReported) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("the video announces 6 frames but only"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(missing + " could not be decoded"), std::string::npos) << r.output;
+}
+
+// The network's projected keypoints scored against COCO annotations (`infer --boxes coco
+// --coco`): annotations made from a first run's own keypoints score perfectly, and moved ones do
+// not, so the score reads the run's keypoints in COCO's order.
+TEST_F(InferRun, CocoAnnotationsScoreTheProjectedKeypoints) {
+  const auto first = options("first");
+  infer::run_inference(first);
+  auto annotations = [&](double shift) {
+    nlohmann::json doc = {{"images", nlohmann::json::array()},
+                          {"annotations", nlohmann::json::array()}};
+    for (int f = 0; f < motioncue::testing::kFrames; ++f) {
+      const auto frame = frame_json(first.out, f);
+      doc["images"].push_back(
+          {{"id", f}, {"file_name", "img_" + std::to_string(100 + f) + ".png"}});
+      for (const auto& person : frame["people"]) {
+        const auto box = person["box"].get<std::vector<double>>();
+        const auto kp = person["keypoints_2d"].get<std::vector<float>>();
+        std::vector<vision::ImageKeypoint> spin(24);
+        for (int j = 0; j < 24; ++j) spin[j] = {kp[2 * j] + float(shift), kp[2 * j + 1], 1.0f};
+        std::vector<double> coco;
+        for (const auto& k : vision::spin24_to_coco(spin)) coco.insert(coco.end(), {k.x, k.y, 2.0});
+        doc["annotations"].push_back({{"image_id", f},
+                                      {"category_id", 1},
+                                      {"bbox", {box[0], box[1], box[2] - box[0], box[3] - box[1]}},
+                                      {"iscrowd", 0},
+                                      {"keypoints", coco}});
+      }
+    }
+    const auto file = tmp_ / ("coco_" + std::to_string(shift) + ".json");
+    std::ofstream(file) << doc.dump();
+    return file;
+  };
+  auto scored = options("scored");
+  scored.boxes = "coco";
+  scored.coco = annotations(0.0);
+  const auto summary = infer::run_inference(scored);
+  EXPECT_NE(summary.to_string().find("PCK@0.2"), std::string::npos) << summary.to_string();
+  const auto scores = nlohmann::json::parse(read_file_text(scored.out / "coco_scores.json"));
+  EXPECT_EQ(scores["people"], 12);
+  EXPECT_EQ(scores["found"], 12);
+  EXPECT_DOUBLE_EQ(scores["pck_torso_0.2"].get<double>(), 1.0);
+  EXPECT_GT(scores["mean_oks"].get<double>(), 0.99);
+
+  auto moved = options("moved");
+  moved.boxes = "coco";
+  moved.coco = annotations(60.0);
+  infer::run_inference(moved);
+  const auto off = nlohmann::json::parse(read_file_text(moved.out / "coco_scores.json"));
+  EXPECT_LT(off["pck_torso_0.2"].get<double>(), 0.5);
+
+  auto no_annotations = options("none");
+  no_annotations.boxes = "coco";
+  EXPECT_THROW(infer::run_inference(no_annotations), Error);
+  EXPECT_FALSE(fs::exists(no_annotations.out));
 }
 
 }  // namespace

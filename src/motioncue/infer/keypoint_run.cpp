@@ -17,6 +17,7 @@
 #include "motioncue/core/progress.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/eval/coco_keypoints.h"
+#include "motioncue/infer/coco_scoring.h"
 #include "motioncue/infer/frame_source.h"
 #include "motioncue/infer/person_boxes.h"
 #include "motioncue/infer/tracker.h"
@@ -150,55 +151,14 @@ void write_outputs(const fs::path& dir, const KeypointOptions& o,
   write_file_atomic(dir / "keypoints.json", doc.dump(1) + "\n");
 }
 
-// The annotated people's boxes, looked up by image file name.
-class AnnotatedBoxes : public BoxSource {
- public:
-  explicit AnnotatedBoxes(const std::vector<eval::CocoPerson>& people) {
-    for (const auto& p : people)
-      if (!p.crowd)
-        boxes_[p.image].push_back({cv::Rect2d(p.box.x, p.box.y, p.box.w, p.box.h), 1.0});
-  }
-  std::vector<Detection> detect(const Frame& frame) override {
-    auto it = boxes_.find(frame.name);
-    return it == boxes_.end() ? std::vector<Detection>{} : it->second;
-  }
-
- private:
-  std::map<std::string, std::vector<Detection>> boxes_;
-};
-
 std::string score_run(const fs::path& dir, const std::vector<eval::CocoPerson>& truth,
                       const std::vector<FramePeople>& frames) {
   std::vector<eval::PredictedPerson> predicted;
   for (const auto& f : frames) {
-    for (const auto& p : f.people) {
-      eval::PredictedPerson q;
-      q.image = f.name;
-      q.box = {p.box.x, p.box.y, p.box.width, p.box.height};
-      q.score = p.score;
-      for (int j = 0; j < vision::kCocoKeypoints; ++j) {
-        q.keypoints[3 * j] = p.keypoints[j].x;
-        q.keypoints[3 * j + 1] = p.keypoints[j].y;
-        q.keypoints[3 * j + 2] = p.keypoints[j].score;
-      }
-      predicted.push_back(q);
-    }
+    for (const auto& p : f.people)
+      predicted.push_back(predicted_person(f.name, p.box, p.score, p.keypoints));
   }
-  const auto s = eval::score_coco(truth, predicted);
-  nlohmann::json per_joint = nlohmann::json::object();
-  for (int j = 0; j < vision::kCocoKeypoints; ++j)
-    per_joint[vision::coco_keypoint_names()[j]] =
-        std::isnan(s.pck_per_joint[j]) ? nlohmann::json() : nlohmann::json(s.pck_per_joint[j]);
-  const nlohmann::json doc = {{"people", s.people},         {"found", s.found},
-                              {"recall_iou50", s.recall()}, {"pck_people", s.pck_people},
-                              {"pck_joints", s.pck_joints}, {"pck_torso_0.2", s.pck},
-                              {"pck_per_joint", per_joint}, {"mean_oks", s.mean_oks}};
-  write_file_atomic(dir / "coco_scores.json", doc.dump(1) + "\n");
-  std::ostringstream line;
-  line << "people found " << s.found << "/" << s.people << " (recall " << s.recall()
-       << "), PCK@0.2 torso " << s.pck << " over " << s.pck_joints << " joints, mean OKS "
-       << s.mean_oks;
-  return line.str();
+  return write_coco_scores(dir, truth, predicted);
 }
 
 }  // namespace
@@ -226,7 +186,7 @@ KeypointSummary run_keypoints(const KeypointOptions& o) {
   std::unique_ptr<BoxSource> boxes;
   if (o.boxes == "coco") {
     if (o.coco.empty()) throw Error("--boxes coco needs the annotations").key("--coco");
-    boxes = std::make_unique<AnnotatedBoxes>(truth);
+    boxes = annotated_boxes(truth);
   } else if (!own_people && o.boxes != "full") {
     boxes = make_box_source(o.boxes, o.hog_max_side);
   }

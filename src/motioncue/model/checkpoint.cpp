@@ -121,11 +121,9 @@ fs::path checkpoint_sidecar(const fs::path& file) {
 }
 
 json to_json(const NetworkConfig& c) {
-  return {{"backbone", c.backbone},
-          {"resolution", c.resolution},
-          {"iterations", c.iterations},
-          {"dropout", c.dropout},
-          {"frozen_blocks", c.frozen_blocks}};
+  return {{"backbone", c.backbone},           {"resolution", c.resolution},
+          {"iterations", c.iterations},       {"dropout", c.dropout},
+          {"frozen_blocks", c.frozen_blocks}, {"from_scratch", c.from_scratch}};
 }
 
 NetworkConfig network_config_from_json(const json& j, const std::string& origin) {
@@ -148,6 +146,7 @@ NetworkConfig network_config_from_json(const json& j, const std::string& origin)
   get("dropout", c.dropout);
   // Absent in checkpoints written before pretrained backbones existed.
   if (j.is_object() && j.contains("frozen_blocks")) get("frozen_blocks", c.frozen_blocks);
+  if (j.is_object() && j.contains("from_scratch")) get("from_scratch", c.from_scratch);
   try {
     validate(c);
   } catch (Error& e) {

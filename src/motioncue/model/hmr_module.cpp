@@ -147,10 +147,12 @@ BackboneSpec backbone_spec(const std::string& name) {
   return spec;
 }
 
-HmrNet::HmrNet(const BackboneSpec& spec, int64_t iterations, double dropout, int64_t frozen_blocks)
+HmrNet::HmrNet(const BackboneSpec& spec, int64_t iterations, double dropout, int64_t frozen_blocks,
+               bool from_scratch)
     : iterations_(iterations) {
   if (!spec.trunk.model.empty()) {
-    trunk = register_module("trunk", std::make_shared<TfjsTrunk>(spec.trunk, frozen_blocks));
+    trunk = register_module("trunk",
+                            std::make_shared<TfjsTrunk>(spec.trunk, frozen_blocks, from_scratch));
     feature_dim_ = spec.trunk.channels;
   } else {
     build_resnet(spec);

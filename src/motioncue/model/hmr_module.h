@@ -40,7 +40,8 @@ class ResidualBlock : public torch::nn::Module {
 
 class HmrNet : public torch::nn::Module {
  public:
-  HmrNet(const BackboneSpec& spec, int64_t iterations, double dropout, int64_t frozen_blocks = 0);
+  HmrNet(const BackboneSpec& spec, int64_t iterations, double dropout, int64_t frozen_blocks = 0,
+         bool from_scratch = false);
 
   torch::Tensor features(const torch::Tensor& images, MacCounter* counter = nullptr);
   // Returns the state after the last iteration: N x 157 = [pose6d, betas, cam].

@@ -3,6 +3,7 @@
 #include "motioncue/body/rotations.h"
 #include "motioncue/core/error.h"
 #include "motioncue/model/hmr_module.h"
+#include "motioncue/vision/model_store.h"
 
 #include <cmath>
 
@@ -10,6 +11,12 @@ namespace motioncue::model {
 
 std::vector<std::string> backbone_names() {
   return {"compact", "resnet18", "resnet34", "resnet50", "movenet-lightning", "movenet-thunder"};
+}
+
+std::string backbone_weights_origin(const NetworkConfig& config) {
+  const std::string& model = detail::backbone_spec(config.backbone).trunk.model;
+  if (model.empty() || config.from_scratch) return "random";
+  return model + " from " + vision::kModelsPackage;
 }
 
 void validate(const NetworkConfig& config) {
@@ -31,6 +38,11 @@ void validate(const NetworkConfig& config) {
     throw Error("only a pretrained backbone has blocks to freeze")
         .key("frozen_blocks")
         .expected("0 for " + config.backbone)
+        .found(std::to_string(config.frozen_blocks));
+  if (config.frozen_blocks > 0 && config.from_scratch)
+    throw Error("frozen blocks of a backbone trained from scratch would stay random")
+        .key("frozen_blocks")
+        .expected("0 with from_scratch")
         .found(std::to_string(config.frozen_blocks));
   if (!(config.dropout >= 0.0 && config.dropout < 1.0))
     throw Error("dropout probability out of range")
@@ -97,7 +109,7 @@ PoseNetwork::PoseNetwork(const NetworkConfig& config, const InitialState& initia
   impl_->config = config;
   impl_->net =
       std::make_shared<detail::HmrNet>(detail::backbone_spec(config.backbone), config.iterations,
-                                       config.dropout, config.frozen_blocks);
+                                       config.dropout, config.frozen_blocks, config.from_scratch);
   if (!initial.pose6d.defined() || initial.pose6d.numel() != kPoseDim || !initial.betas.defined() ||
       initial.betas.numel() != kShapeDim || !initial.cam.defined() ||
       initial.cam.numel() != kCamDim)

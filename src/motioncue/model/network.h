@@ -38,9 +38,15 @@ struct NetworkConfig {
   int iterations = 3;     // regressor iterations
   double dropout = 0.5;   // drop1/drop2 probability
   int frozen_blocks = 0;  // pretrained backbones: the first blocks that keep their weights
+  // Pretrained backbones: the same architecture with fresh random weights instead of the
+  // model's own (the control for what pretraining buys). The other backbones always start so.
+  bool from_scratch = false;
 };
 // Throws Error naming the offending key when a value is out of range or unknown.
 void validate(const NetworkConfig& config);
+// Where the backbone's starting weights come from, for a checkpoint's record: "random" or
+// "<model> from <npm package>".
+std::string backbone_weights_origin(const NetworkConfig& config);
 // The backbone names PoseNetwork accepts.
 std::vector<std::string> backbone_names();
 

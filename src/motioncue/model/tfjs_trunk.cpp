@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -32,9 +33,26 @@ std::string block_of(const std::string& relative) {
   return first;
 }
 
+// A fresh weight in place of a pretrained one. The trunk has no normalisation layers (MoveNet's
+// are folded into the convolutions), so kernels get He-normal scales: gain 2 where a ReLU6
+// follows, 1 for the linear bottleneck projections. The runner hands out its prepared filters in
+// ATen's layout (O x I x kh x kw; depthwise C x 1 x kh x kw), so the fan-in is everything but the
+// first dimension. Anything that is not a kernel (biases) starts at zero.
+void reinitialise(const std::string& relative, torch::Tensor& weight) {
+  torch::NoGradGuard no_grad;
+  if (weight.dim() != 4) {
+    weight.zero_();
+    return;
+  }
+  const double fan_in = static_cast<double>(weight.numel() / weight.size(0));
+  const bool linear = relative.find("_project") != std::string::npos;
+  weight.normal_(0.0, std::sqrt((linear ? 1.0 : 2.0) / fan_in));
+}
+
 }  // namespace
 
-TfjsTrunk::TfjsTrunk(const TrunkSpec& spec, int64_t frozen_blocks) : spec_(spec) {
+TfjsTrunk::TfjsTrunk(const TrunkSpec& spec, int64_t frozen_blocks, bool from_scratch)
+    : spec_(spec) {
   graph_ = std::make_shared<vision::TfjsGraph>(
       vision::load_tfjs_model(vision::tfjs_model_file(spec.model)));
   std::map<std::string, std::string> names;  // parameter name -> node, to catch collisions
@@ -48,6 +66,10 @@ TfjsTrunk::TfjsTrunk(const TrunkSpec& spec, int64_t frozen_blocks) : spec_(spec)
       last_block = block;
     }
     const std::string name = parameter_name(node, spec.weight_scope);
+    if (from_scratch) {
+      torch::Tensor weight = tensor;
+      reinitialise(relative, weight);
+    }
     if (!names.emplace(name, node).second)
       throw Error("two weights of the pretrained model map to one parameter name")
           .file(spec.model)

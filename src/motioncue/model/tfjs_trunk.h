@@ -28,8 +28,10 @@ struct TrunkSpec {
 class TfjsTrunk : public torch::nn::Module {
  public:
   // Loads the fetched model (an Error saying how to fetch it when absent). The first
-  // `frozen_blocks` blocks keep their pretrained weights (requires_grad off).
-  TfjsTrunk(const TrunkSpec& spec, int64_t frozen_blocks);
+  // `frozen_blocks` blocks keep their pretrained weights (requires_grad off). `from_scratch`
+  // replaces every weight with a fresh random one (He-normal kernels, zero biases) drawn from
+  // torch's generator, so the seed decides them.
+  TfjsTrunk(const TrunkSpec& spec, int64_t frozen_blocks, bool from_scratch = false);
   ~TfjsTrunk() override;
 
   // images: N x 3 x H x W, ImageNet-normalised (the network's input convention) -> N x channels.

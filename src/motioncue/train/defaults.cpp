@@ -14,6 +14,7 @@ model:
   backbone: compact    # compact, resnet18, resnet34, resnet50; pretrained: movenet-lightning, movenet-thunder
   resolution: 128
   frozen_blocks: 0     # pretrained backbones: the first blocks that keep their weights
+  from_scratch: false  # pretrained backbones: the same network with random weights instead
 train:
   steps: 2000
   batch_size: 16
@@ -47,6 +48,8 @@ refine:
   w_flow: 0.01         # motion consistency (0.01 normalised, 0.1 without normalisation)
   w_texture: 0.0       # TexturePose colour consistency
   w_keypoints: 0.0     # 2D keypoints on unlabeled frames (detector keypoints)
+  keypoints: annotations  # their source: annotations.npz's keypoints2d_detected, or a model
+                          # name whose keypoints `motioncue flow --keypoints` stored
   gap: 1
   flow: dis-medium     # an estimator name, or oracle
   flow_loss: authors   # authors (METHOD.md section 4) or robust (docs/ARCHITECTURE.md, losses)

@@ -41,6 +41,7 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   net_config.backbone = config.get<std::string>("model.backbone");
   net_config.resolution = config.get<int>("model.resolution");
   net_config.frozen_blocks = config.get<int>("model.frozen_blocks");
+  net_config.from_scratch = config.get<bool>("model.from_scratch");
   model::PoseNetwork network(net_config, model::InitialState::upright_default());
   network.to(device);
   network.set_train(true);
@@ -60,6 +61,7 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   nlohmann::json meta = {{"kind", "baseline"},
                          {"config", config.to_yaml()},
                          {"labeled_count", indices.size()},
+                         {"backbone_weights", model::backbone_weights_origin(net_config)},
                          {"seed", seed},
                          {"body_model_hash", body.hash()}};
   spdlog::info("training {} on {} labeled images for {} steps on {}", net_config.backbone,

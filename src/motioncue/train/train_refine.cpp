@@ -97,6 +97,8 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
   if (use_pairs) {
     unlabeled = std::make_unique<data::VideoDataset>(
         data::VideoDataset::open(root / config.get<std::string>("refine.unlabeled_split")));
+    if (uw.keypoints > 0)
+      unlabeled->use_detected_keypoints(config.get<std::string>("refine.keypoints"));
     pair_loader = std::make_unique<data::PairLoader>(
         *unlabeled, config.get<int>("refine.pair_batch"), resolution, config.get<int>("refine.gap"),
         config.get<std::string>("refine.flow"), root / ".flow_cache",

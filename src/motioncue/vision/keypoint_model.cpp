@@ -35,6 +35,11 @@ SquareCrop square_around(const cv::Rect2d& box) {
   return {box.x + box.width / 2 - side / 2, box.y + box.height / 2 - side / 2, side};
 }
 
+cv::Rect2d box_for_square(cv::Point2d center, double side) {
+  const double box_side = side / kCropMargin;
+  return {center.x - box_side / 2, center.y - box_side / 2, box_side, box_side};
+}
+
 SquareCrop square_of_frame(const cv::Mat& image) {
   const double side = std::max(image.cols, image.rows);
   return {(image.cols - side) / 2, (image.rows - side) / 2, side};
@@ -67,22 +72,37 @@ const std::vector<std::pair<int, int>>& coco_skeleton() {
   return bones;
 }
 
+namespace {
+
+// The SPIN keypoint (body/joint_sets.h) of each COCO keypoint, in COCO order.
+const std::array<int, kCocoKeypoints>& spin_of_coco() {
+  using namespace body;
+  static const std::array<int, kCocoKeypoints> map = {
+      kKpNose,          kKpLeftEye,   kKpRightEye,   kKpLeftEar,   kKpRightEar,   kKpLeftShoulder,
+      kKpRightShoulder, kKpLeftElbow, kKpRightElbow, kKpLeftWrist, kKpRightWrist, kKpLeftHip,
+      kKpRightHip,      kKpLeftKnee,  kKpRightKnee,  kKpLeftAnkle, kKpRightAnkle};
+  return map;
+}
+
+}  // namespace
+
 std::vector<ImageKeypoint> coco_to_spin24(const std::vector<ImageKeypoint>& coco) {
   if (coco.size() != kCocoKeypoints)
     throw Error("expected 17 COCO keypoints").found(std::to_string(coco.size()));
-  using namespace body;
-  std::vector<ImageKeypoint> spin(kNumKeypoints);
-  const std::pair<int, int> direct[] = {
-      {kKpNose, 0},       {kKpLeftEye, 1},      {kKpRightEye, 2},      {kKpLeftEar, 3},
-      {kKpRightEar, 4},   {kKpLeftShoulder, 5}, {kKpRightShoulder, 6}, {kKpLeftElbow, 7},
-      {kKpRightElbow, 8}, {kKpLeftWrist, 9},    {kKpRightWrist, 10},   {kKpLeftHip, 11},
-      {kKpRightHip, 12},  {kKpLeftKnee, 13},    {kKpRightKnee, 14},    {kKpLeftAnkle, 15},
-      {kKpRightAnkle, 16}};
-  for (const auto& [s, c] : direct) spin[s] = coco[c];
+  std::vector<ImageKeypoint> spin(body::kNumKeypoints);
+  for (int c = 0; c < kCocoKeypoints; ++c) spin[spin_of_coco()[c]] = coco[c];
   const auto& l = coco[11];
   const auto& r = coco[12];
-  spin[kKpPelvis] = {(l.x + r.x) / 2, (l.y + r.y) / 2, std::min(l.score, r.score)};
+  spin[body::kKpPelvis] = {(l.x + r.x) / 2, (l.y + r.y) / 2, std::min(l.score, r.score)};
   return spin;
+}
+
+std::vector<ImageKeypoint> spin24_to_coco(const std::vector<ImageKeypoint>& spin) {
+  if (spin.size() != body::kNumKeypoints)
+    throw Error("expected 24 keypoints").found(std::to_string(spin.size()));
+  std::vector<ImageKeypoint> coco(kCocoKeypoints);
+  for (int c = 0; c < kCocoKeypoints; ++c) coco[c] = spin[spin_of_coco()[c]];
+  return coco;
 }
 
 }  // namespace motioncue::vision

@@ -58,7 +58,10 @@ struct SquareCrop {
   double x0 = 0, y0 = 0, side = 0;
   cv::Point2d to_image(double u, double v) const { return {x0 + u * side, y0 + v * side}; }
 };
-SquareCrop square_around(const cv::Rect2d& box);   // 1.25 x the longer side, same centre
+SquareCrop square_around(const cv::Rect2d& box);  // 1.25 x the longer side, same centre
+// The box to give person_in so that the model sees exactly the square of `side` about `center`
+// (a benchmark's person crop, for example).
+cv::Rect2d box_for_square(cv::Point2d center, double side);
 SquareCrop square_of_frame(const cv::Mat& image);  // the frame letterboxed in its longer side
 // The crop resampled to size x size, RGB, 8 bits, zero outside the image. Needs 8-bit BGR.
 cv::Mat crop_rgb(const cv::Mat& bgr, const SquareCrop& crop, int size, const std::string& model);
@@ -71,5 +74,7 @@ const std::vector<std::pair<int, int>>& coco_skeleton();
 // the 5 face points map one to one, the pelvis is the hips' midpoint (the lower of their scores);
 // neck, head top, thorax, spine, jaw and head have no COCO counterpart and get score 0.
 std::vector<ImageKeypoint> coco_to_spin24(const std::vector<ImageKeypoint>& coco);
+// COCO's 17 from motioncue's 24: the one-to-one part of coco_to_spin24, read backwards.
+std::vector<ImageKeypoint> spin24_to_coco(const std::vector<ImageKeypoint>& spin);
 
 }  // namespace motioncue::vision
