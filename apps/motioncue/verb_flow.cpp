@@ -96,7 +96,12 @@ void dataset(const FlowOptions& o) {
     if (o.evaluate) throw motioncue::Error("--keypoints and --evaluate do not go together");
     store_keypoints(o, sequences);
   }
-  const fs::path cache_dir = o.cache.empty() ? fs::path(o.data) / ".flow_cache" : fs::path(o.cache);
+  // `refine` looks in <benchmark root>/.flow_cache, so a split's flow goes there too.
+  fs::path data = fs::absolute(o.data).lexically_normal();
+  if (data.filename().empty()) data = data.parent_path();  // "split/" -> "split"
+  const fs::path root =
+      fs::exists(data.parent_path() / "benchmark.json") ? data.parent_path() : data;
+  const fs::path cache_dir = o.cache.empty() ? root / ".flow_cache" : fs::path(o.cache);
   const mf::FlowCache cache(cache_dir);
   if (o.evaluate) {
     const auto r = mf::evaluate_against_oracle(sequences, *estimator, o.resolution, o.gap, &cache);
@@ -144,7 +149,9 @@ motioncue::cli::VerbRegistration register_flow(
       app.add_option("--gap", o->gap, "frame gap of the pairs (t, t + gap)")
           ->capture_default_str()
           ->check(CLI::Range(1, 1000));
-      app.add_option("--cache", o->cache, "flow cache folder (default: <data>/.flow_cache)");
+      app.add_option("--cache", o->cache,
+                     "flow cache folder (default: <data>/.flow_cache, or the benchmark root's "
+                     "when --data is one of its splits, where refine looks)");
       app.add_option("--keypoints", o->keypoints,
                      "with --data: also store this keypoint model's 2D keypoints on every frame "
                      "(<sequence>/keypoints/MODEL.npy), the targets of refine.keypoints: MODEL "

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "../support/pretrained_models.h"
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
 #include "motioncue/core/files.h"
@@ -235,6 +236,45 @@ TEST(Cli, TrainAndRefineStoppedAtStepOneContinueWithTheCommandTheyPrint) {
     EXPECT_TRUE(std::filesystem::exists(run / "summary.json"));
     EXPECT_TRUE(std::filesystem::exists(run / "curves.csv"));
   }
+}
+
+// The user's path to the 2D keypoint term on their videos: `flow --data <split> --keypoints`
+// stores a detector's keypoints per frame and puts the flow where `refine` looks (the benchmark
+// root's cache, not the split's), and `refine` trains on those keypoints by the model's name.
+TEST(Cli, FlowStoresDetectorKeypointsThatRefineTrainsOn) {
+  MOTIONCUE_PRETRAINED_MODEL(model, "movenet-lightning");
+  motioncue::testing::TempDir tmp;
+  const auto data = tmp / "bench";
+  std::filesystem::copy(tiny_benchmark(), data, std::filesystem::copy_options::recursive);
+  const auto flow = run_cli("flow --data " + (data / "unlabeled").string() +
+                            " --resolution 64 --keypoints movenet-lightning");
+  ASSERT_EQ(flow.exit_code, 0) << flow.output;
+  EXPECT_TRUE(std::filesystem::is_directory(data / ".flow_cache")) << flow.output;
+  EXPECT_FALSE(std::filesystem::exists(data / "unlabeled" / ".flow_cache"));
+  int files = 0;
+  for (const auto& seq : std::filesystem::directory_iterator(data / "unlabeled"))
+    if (seq.is_directory() && seq.path().filename().string()[0] != '.') {
+      EXPECT_TRUE(
+          std::filesystem::is_regular_file(seq.path() / "keypoints" / "movenet-lightning.npy"))
+          << seq.path();
+      ++files;
+    }
+  EXPECT_GT(files, 0);
+
+  const std::string refine = "refine --data " + data.string() + " --init " +
+                             trained_checkpoint().string() + quick("refine") +
+                             " --set refine.w_flow=0 --set refine.w_keypoints=1";
+  const auto missing = run_cli(refine + " --out " + (tmp / "r0").string() +
+                               " --set refine.keypoints=movenet-thunder");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.output.find("movenet-thunder.npy"), std::string::npos) << missing.output;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "r0"));
+  const auto run = tmp / "r1";
+  const auto refined =
+      run_cli(refine + " --out " + run.string() + " --set refine.keypoints=movenet-lightning");
+  ASSERT_EQ(refined.exit_code, 0) << refined.output;
+  const std::string curves = motioncue::read_file_text(run / "curves.csv");
+  EXPECT_NE(curves.find("keypoints"), std::string::npos) << curves;
 }
 
 // temporal train wrote context.pt and log.json into any --out, a finished run of its own or a
