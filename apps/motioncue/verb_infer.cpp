@@ -33,8 +33,29 @@ motioncue::cli::VerbRegistration register_infer(
       app.add_flag("--side-view", o->side_view, "add a side view of the mesh to the overlays");
       app.add_flag("--obj", o->obj, "write one OBJ per person and frame");
       app.add_flag("!--no-exports", o->exports, "skip the per-track .glb and .bvh files");
-      app.callback([o, overlay] {
+      auto adapt = std::make_shared<bool>(false);
+      auto adapt_steps = std::make_shared<int>(200);
+      app.add_flag("--adapt", *adapt,
+                   "first refine a copy of the network on this video's own person tracks (the "
+                   "motion cue), anchored by its labeled images; kept only if validation "
+                   "agrees (<out>/adapt/)");
+      app.add_option("--adapt-steps", *adapt_steps, "refinement steps of --adapt (0: none)")
+          ->capture_default_str()
+          ->check(CLI::Range(0, 1000000));
+      app.add_option("--adapt-min-frames", o->adapt.min_length,
+                     "--adapt: the fewest consecutive frames of a track it learns from")
+          ->capture_default_str()
+          ->check(CLI::Range(2, 100000));
+      app.add_option("--labeled", o->adapt.labeled,
+                     "--adapt: benchmark root with labeled/ and val/ (default: the data the "
+                     "checkpoint was trained on)");
+      app.add_option("--adapt-set", o->adapt.settings,
+                     "--adapt: a refine setting, key=value (repeatable), e.g. refine.lr=5e-5");
+      app.callback([o, overlay, adapt, adapt_steps] {
         using motioncue::infer::OverlayMode;
+        o->adapt.steps = *adapt ? *adapt_steps : 0;
+        if (!*adapt && (!o->adapt.labeled.empty() || !o->adapt.settings.empty()))
+          throw motioncue::Error("--labeled and --adapt-set need --adapt");
         if (*overlay == "images")
           o->overlays = OverlayMode::kImages;
         else if (*overlay == "video")

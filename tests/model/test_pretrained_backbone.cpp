@@ -221,6 +221,6 @@ TEST(PretrainedBackbone, PyTorchExportRoundTripsTheTrunk) {
   const auto images = torch::randn({2, 3, 64, 64});
   net.set_train(false);
   fresh.set_train(false);
-  EXPECT_TRUE(torch::allclose(net.forward(images).pose6d, fresh.forward(images).pose6d, 1e-5,
-                              1e-6));
+  EXPECT_TRUE(
+      torch::allclose(net.forward(images).pose6d, fresh.forward(images).pose6d, 1e-5, 1e-6));
 }

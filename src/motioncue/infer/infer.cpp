@@ -29,6 +29,7 @@
 #include "motioncue/infer/frame_source.h"
 #include "motioncue/infer/motion_export.h"
 #include "motioncue/infer/person_boxes.h"
+#include "motioncue/infer/track_clips.h"
 #include "motioncue/infer/tracker.h"
 #include "motioncue/model/checkpoint.h"
 
@@ -51,6 +52,11 @@ std::string InferSummary::to_string() const {
     s << " " << stage << " " << frames / it->second;
   }
   if (!scores.empty()) s << "\nagainst the COCO annotations: " << scores;
+  if (!adaptation.empty()) {
+    const auto it = stage_seconds.find("adapt");
+    s << "\nadaptation (" << (it == stage_seconds.end() ? 0.0 : it->second)
+      << " s): " << adaptation;
+  }
   return s.str();
 }
 
@@ -168,6 +174,20 @@ class StagedOutput {
   std::unique_ptr<RunDir> claim_;
 };
 
+// The boxes a first pass found, given again frame by frame.
+class ReplayedBoxes : public BoxSource {
+ public:
+  explicit ReplayedBoxes(std::map<int64_t, std::vector<Detection>> boxes)
+      : boxes_(std::move(boxes)) {}
+  std::vector<Detection> detect(const Frame& frame) override {
+    const auto it = boxes_.find(frame.index);
+    return it == boxes_.end() ? std::vector<Detection>{} : it->second;
+  }
+
+ private:
+  std::map<int64_t, std::vector<Detection>> boxes_;
+};
+
 class Pipeline {
  public:
   explicit Pipeline(const InferOptions& o) : o_(o) {
@@ -201,6 +221,10 @@ class Pipeline {
 
   InferSummary run() {
     const auto start = Clock::now();
+    if (o_.adapt.steps > 0) {
+      StageTimer t(summary_.stage_seconds, "adapt");
+      adapt_first();
+    }
     Progress progress("infer", std::max<int64_t>(source_->size_hint(), 0), "frames");
     while (true) {
       PendingFrame pending;
@@ -236,6 +260,60 @@ class Pipeline {
 
  private:
   const fs::path& dir() const { return out_->path(); }
+
+  // --adapt: find and track the people of the whole input, refine a copy of the network on
+  // their clips, then let the main pass replay the same boxes (so the tracks are the same) with
+  // the adapted network when it was kept.
+  void adapt_first() {
+    if (!source_->is_sequence())
+      throw Error("--adapt needs a video or a folder of frames: one image has no motion")
+          .file(o_.input.string());
+    std::map<int64_t, std::vector<Detection>> seen;
+    std::vector<TrackedBox> tracked;
+    Tracker tracker;
+    Frame frame;
+    int64_t frames = 0;
+    while (source_->next(frame)) {
+      auto detections = boxes_->detect(frame);
+      std::vector<cv::Rect2d> rects;
+      for (const auto& d : detections) rects.push_back(d.box);
+      const auto ids = tracker.update(rects);
+      for (std::size_t i = 0; i < ids.size(); ++i)
+        tracked.push_back({frame.index, ids[i], rects[i]});
+      seen[frame.index] = std::move(detections);
+      ++frames;
+    }
+    const fs::path adapt_dir = dir() / "adapt";
+    const auto plans =
+        plan_clips(tracked, o_.adapt.min_length, o_.adapt.max_length, o_.adapt.max_side);
+    nlohmann::json log = {{"steps", o_.adapt.steps}, {"frames", frames}, {"clips", plans.size()}};
+    if (plans.empty()) {
+      summary_.adaptation = "kept the original network: no person was tracked for " +
+                            std::to_string(o_.adapt.min_length) + " frames in a row";
+      warn_(o_.input.string() + ": " + summary_.adaptation);
+    } else {
+      const auto source = open_frames(o_.input, warn_);
+      log["clip_frames"] = write_clips(*source, plans, tracked, adapt_dir / "clips");
+      const auto result = adapt_network(o_.checkpoint, o_.body_model, adapt_dir / "clips",
+                                        adapt_dir / "run", o_.adapt);
+      // The clips and their flow are working files; the run folder stays as the record.
+      std::error_code ec;
+      fs::remove_all(adapt_dir / "clips", ec);
+      fs::remove_all(adapt_dir / "flow_cache", ec);
+      summary_.adaptation = result.note;
+      log["accepted"] = result.accepted;
+      log["checkpoint"] = result.accepted ? "adapt/run/best.ckpt" : o_.checkpoint.string();
+      if (result.accepted) {
+        network_ = std::move(model::load_checkpoint(result.checkpoint, body_->hash()).network);
+        network_->set_train(false);
+      }
+    }
+    log["note"] = summary_.adaptation;
+    fs::create_directories(adapt_dir);
+    write_file_atomic(adapt_dir / "adapt.json", log.dump(1) + "\n");
+    source_ = open_frames(o_.input, warn_);
+    boxes_ = std::make_unique<ReplayedBoxes>(std::move(seen));
+  }
 
   // An Error about one frame: naming its image file, or the video and the frame in it.
   Error frame_error(const Frame& f, const std::string& problem) const {

@@ -10,6 +10,8 @@
 #include <map>
 #include <string>
 
+#include "motioncue/infer/adapt.h"
+
 namespace motioncue::infer {
 
 enum class OverlayMode { kNone, kImages, kVideo };
@@ -30,6 +32,9 @@ struct InferOptions {
   bool exports = true;           // per-track .glb and .bvh
   bool obj = false;              // one OBJ per person and frame
   double focal_at_224 = 5000.0;  // SPIN's focal length for a 224-pixel crop
+  // adapt.steps > 0: refine a copy of the network on the input's own person tracks first
+  // (infer/adapt.h); the adapted checkpoint and its log go to <out>/adapt/.
+  AdaptOptions adapt;
   bool progress = true;
   std::function<void(const std::string&)> warn;  // default: spdlog warning
 };
@@ -45,7 +50,8 @@ struct InferSummary {
   double seconds = 0;
   // Wall seconds per stage: decode, detect, crop, network, body, render, write.
   std::map<std::string, double> stage_seconds;
-  std::string scores;  // the COCO scores in one line, when annotations were given
+  std::string scores;      // the COCO scores in one line, when annotations were given
+  std::string adaptation;  // what --adapt did, in one line
   std::string to_string() const;
 };
 

@@ -65,7 +65,8 @@ refine:
   augment: true        # augmentation of the anchor's labeled images
   grad_clip: 10.0      # largest global gradient norm (0 = no clipping)
   unlabeled_sequences: -1   # use only the first k unlabeled sequences; -1 = all
-  unlabeled_split: unlabeled
+  unlabeled_split: unlabeled  # under the data root, or an absolute path
+  flow_cache: ""       # folder of the flow cache; empty: <data>/.flow_cache
   workers: 2
   val_every: 100
   log_every: 25

@@ -26,6 +26,15 @@
 
 namespace motioncue::train {
 
+namespace {
+
+std::filesystem::path flow_cache_dir(const Config& config, const std::filesystem::path& root) {
+  const auto configured = config.get<std::string>("refine.flow_cache");
+  return configured.empty() ? root / ".flow_cache" : std::filesystem::path(configured);
+}
+
+}  // namespace
+
 TrainSummary run_refinement(const Config& config, const RunDir& run, TrainControl control) {
   check_refinement_settings(config);
   const auto seed = config.get<std::uint64_t>("seed");
@@ -101,7 +110,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
       unlabeled->use_detected_keypoints(config.get<std::string>("refine.keypoints"));
     pair_loader = std::make_unique<data::PairLoader>(
         *unlabeled, config.get<int>("refine.pair_batch"), resolution, config.get<int>("refine.gap"),
-        config.get<std::string>("refine.flow"), root / ".flow_cache",
+        config.get<std::string>("refine.flow"), flow_cache_dir(config, root),
         config.get<bool>("refine.color_gains"), derive_seed(seed, "pairs"), workers,
         config.get<int>("refine.unlabeled_sequences"), flow_resolution, start.step);
     if (uw.keypoints > 0 && !unlabeled->has_detected_keypoints())
