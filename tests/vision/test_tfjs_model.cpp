@@ -179,6 +179,9 @@ TEST(TfjsModel, MalformedManifestsAndGraphsAreErrors) {
        "too large"},
       {replace(good, R"("shape": [1], "dtype": "float32")", R"("shape": [1], "dtype": "string")"),
        "unsupported weight dtype"},
+      // Found by fuzzing: a number where the dtype's name belongs escaped as a JSON type error.
+      {replace(good, R"("shape": [1], "dtype": "float32")", R"("shape": [1], "dtype": 7)"),
+       "weight dtype is not a string"},
       {replace(good, R"("input": ["conv"])", R"("input": ["nowhere"])"), "names no node"},
       {replace(good, R"({"name": "bias", "shape": [1], "dtype": "float32"})", R"({"shape": [1]})"),
        "without a name"},

@@ -50,8 +50,10 @@ struct TfjsGraph::Impl {
     auto describe = [&] {
       std::string s = "[";
       for (std::size_t i = 0; i < dims.size(); ++i) {
-        const auto size =
-            dims[i].is_object() ? dims[i].value("size", std::string("-1")) : std::string("-1");
+        const bool named = dims[i].is_object() && dims[i].contains("size");
+        const auto size = !named                        ? std::string("-1")
+                          : dims[i]["size"].is_string() ? dims[i]["size"].get<std::string>()
+                                                        : dims[i]["size"].dump();
         s += (i ? ", " : "") + (size == "-1" ? std::string("?") : size);
       }
       return s + "]";

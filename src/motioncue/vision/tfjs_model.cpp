@@ -138,6 +138,8 @@ TfjsWeight read_weight(const nlohmann::json& entry, ShardStream& stream,
   for (const auto& d : entry["shape"]) w.shape.push_back(json_int(d, what + " shape"));
   if (w.shape.size() > 8) throw Error("weight of rank above 8").file(origin).key(what);
   const std::int64_t n = checked_numel(w.shape, what);
+  if (entry.contains("dtype") && !entry["dtype"].is_string())
+    throw Error("weight dtype is not a string").file(origin).key(what);
   const std::string dtype = entry.value("dtype", std::string("float32"));
   if (dtype == "float32") {
     w.dtype = TfDType::kFloat32;
