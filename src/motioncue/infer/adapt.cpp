@@ -58,17 +58,23 @@ AdaptResult adapt_network(const fs::path& checkpoint, const fs::path& body_model
   const auto set = [&](const std::string& key, const std::string& value) {
     config.set(key + "=" + value);
   };
-  set("data", fs::absolute(data).string());
-  set("init", fs::absolute(checkpoint).string());
-  if (!body_model.empty()) set("body_model", fs::absolute(body_model).string());
+  // Paths go in as single-quoted YAML strings, so one holding ': ' or ' #' stays one string.
+  const auto set_path = [&](const std::string& key, const fs::path& path) {
+    std::string quoted = "'";
+    for (char c : fs::absolute(path).string()) quoted += c == '\'' ? "''" : std::string(1, c);
+    config.set(key + "=" + quoted + "'");
+  };
+  set_path("data", data);
+  set_path("init", checkpoint);
+  if (!body_model.empty()) set_path("body_model", body_model);
   // The anchor: the labeled images the checkpoint was trained on, when it says which.
   if (meta.contains("labeled_count") && meta["labeled_count"].is_number_integer())
     set("labeled.count", std::to_string(meta["labeled_count"].get<long long>()));
   set("refine.steps", std::to_string(o.steps));
   set("refine.val_every", std::to_string(std::max(1, o.steps / 4)));
   set("refine.log_every", std::to_string(std::max(1, o.steps / 10)));
-  set("refine.unlabeled_split", fs::absolute(clips).string());
-  set("refine.flow_cache", fs::absolute(run_dir.parent_path() / "flow_cache").string());
+  set_path("refine.unlabeled_split", clips);
+  set_path("refine.flow_cache", run_dir.parent_path() / "flow_cache");
   // The sound form of the flow term on 224 px crops, with E1's refinement rate (docs/RESULTS.md).
   set("refine.flow_loss", "robust");
   set("refine.flow_resolution", "224");
