@@ -51,3 +51,35 @@ TEST(JsonFile, MalformedOrMissingFilesNameTheFile) {
     EXPECT_NE(std::string(e.what()).find("missing.json"), std::string::npos) << e.what();
   }
 }
+
+TEST(JsonFile, FieldOfTheWrongTypeIsAnErrorNamingFileAndKey) {
+  const auto j = nlohmann::json::parse(R"({"n": 3, "s": "x", "b": true, "o": {}, "neg": -1})");
+  EXPECT_EQ(motioncue::json_field_or(j, "n", 0, "f.json"), 3);
+  EXPECT_EQ(motioncue::json_field_or(j, "absent", 5, "f.json"), 5);
+  EXPECT_EQ(motioncue::json_field_or(j, "s", std::string(), "f.json"), "x");
+  EXPECT_TRUE(motioncue::json_field_or(j, "b", false, "f.json"));
+  EXPECT_DOUBLE_EQ(motioncue::json_field_or(j, "n", 0.5, "f.json"), 3.0);
+  EXPECT_TRUE(motioncue::json_field_or(j, "o", nlohmann::json(), "f.json").is_object());
+  const auto message = [&](auto call) -> std::string {
+    try {
+      call();
+    } catch (const motioncue::Error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  for (const auto& msg :
+       {message([&] { motioncue::json_field_or(j, "s", 0, "f.json"); }),
+        message([&] { motioncue::json_field_or(j, "n", std::string(), "f.json"); }),
+        message([&] { motioncue::json_field_or(j, "n", false, "f.json"); }),
+        message([&] { motioncue::json_field_or(j, "s", 0.0, "f.json"); }),
+        message([&] { motioncue::json_field_or(j, "neg", std::uint64_t{0}, "f.json"); }),
+        message([&] { motioncue::json_field_or(j, "n", nlohmann::json::object(), "f.json"); })}) {
+    EXPECT_NE(msg.find("f.json"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("wrong JSON type"), std::string::npos) << msg;
+  }
+  EXPECT_NE(message([&] {
+              motioncue::json_field_or(nlohmann::json(3), "n", 0, "g.json");
+            }).find("g.json"),
+            std::string::npos);
+}

@@ -129,6 +129,37 @@ TEST(Checkpoint, MissingOrBrokenSidecarIsReported) {
   EXPECT_NE(msg.find("absent.pt"), std::string::npos) << msg;
 }
 
+// A sidecar is a file a user can edit: a field of the wrong JSON type is a motioncue Error naming
+// the sidecar and the field, never nlohmann's type_error.
+TEST(Checkpoint, SidecarFieldsOfTheWrongTypeNameTheField) {
+  TempDir dir;
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  const auto file = dir / "t.pt";
+  mm::save_checkpoint(file, net, {{"body_model_hash", "aaaa"}});
+  const auto good = nlohmann::json::parse(motioncue::read_file_text(mm::checkpoint_sidecar(file)));
+  const std::vector<std::pair<nlohmann::json::json_pointer, nlohmann::json>> edits = {
+      {nlohmann::json::json_pointer("/format"), 7},
+      {nlohmann::json::json_pointer("/version"), "1"},
+      {nlohmann::json::json_pointer("/has_optimizer"), "yes"},
+      {nlohmann::json::json_pointer("/meta"), nlohmann::json::array()},
+      {nlohmann::json::json_pointer("/meta/body_model_hash"), 12},
+      {nlohmann::json::json_pointer("/archive"), "x"},
+      {nlohmann::json::json_pointer("/archive/fnv1a64"), 5}};
+  for (const auto& [where, value] : edits) {
+    auto sidecar = good;
+    sidecar[where] = value;
+    motioncue::write_file_atomic(mm::checkpoint_sidecar(file), sidecar.dump());
+    const auto msg = message_of([&] {
+      mm::load_checkpoint(file, "aaaa");
+      torch::optim::Adam adam(net.parameters());
+      mm::load_optimizer_state(file, adam);
+    });
+    EXPECT_NE(msg.find("t.pt.json"), std::string::npos) << where << ": " << msg;
+    const auto field = where.back();
+    EXPECT_NE(msg.find(field), std::string::npos) << where << ": " << msg;
+  }
+}
+
 TEST(Checkpoint, MismatchedArchitectureNamesTheParameter) {
   TempDir dir;
   mm::PoseNetwork compact(compact64(), mm::InitialState::upright_default());

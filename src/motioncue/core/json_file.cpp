@@ -47,6 +47,15 @@ nlohmann::json parse_json(const std::string& text, const std::string& origin, in
   }
 }
 
+namespace detail {
+void throw_json_field_type(const std::string& origin, const std::string& key, const char* expected,
+                           const nlohmann::json& found) {
+  std::string shown = found.dump();
+  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+  throw Error("wrong JSON type").file(origin).key(key).expected(expected).found(shown);
+}
+}  // namespace detail
+
 nlohmann::json read_json_file(const std::filesystem::path& file, int max_depth) {
   return parse_json(read_file_text(file), file.string(), max_depth);
 }

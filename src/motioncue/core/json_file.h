@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <type_traits>
 
 namespace motioncue {
 
@@ -17,5 +18,38 @@ nlohmann::json parse_json(const std::string& text, const std::string& origin,
                           int max_depth = kMaxJsonDepth);
 // read_file_text + parse_json.
 nlohmann::json read_json_file(const std::filesystem::path& file, int max_depth = kMaxJsonDepth);
+
+namespace detail {
+[[noreturn]] void throw_json_field_type(const std::string& origin, const std::string& key,
+                                        const char* expected, const nlohmann::json& found);
+}
+
+// `object[key]` as T, `fallback` when the key is absent or null. Unlike nlohmann's value(), a field
+// of another type (or an `object` that is not an object) is an Error naming `origin` and the key,
+// not a JSON type_error. T: bool, an integer, a floating point type, std::string or nlohmann::json
+// (which must then be an object).
+template <typename T>
+T json_field_or(const nlohmann::json& object, const std::string& key, T fallback,
+                const std::string& origin) {
+  if (!object.is_object()) detail::throw_json_field_type(origin, "", "an object", object);
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return fallback;
+  const nlohmann::json& v = *it;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!v.is_boolean()) detail::throw_json_field_type(origin, key, "true or false", v);
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!v.is_number_integer()) detail::throw_json_field_type(origin, key, "an integer", v);
+    if (std::is_unsigned_v<T> && v.is_number_integer() && !v.is_number_unsigned())
+      detail::throw_json_field_type(origin, key, "a non-negative integer", v);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!v.is_number()) detail::throw_json_field_type(origin, key, "a number", v);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!v.is_string()) detail::throw_json_field_type(origin, key, "a string", v);
+  } else {
+    static_assert(std::is_same_v<T, nlohmann::json>, "json_field_or: unsupported type");
+    if (!v.is_object()) detail::throw_json_field_type(origin, key, "an object", v);
+  }
+  return v.get<T>();
+}
 
 }  // namespace motioncue

@@ -75,7 +75,7 @@ std::vector<CocoPerson> read_coco_people(const std::filesystem::path& annotation
              number(a["bbox"][2], file, key + ".bbox"), number(a["bbox"][3], file, key + ".bbox")};
     if (p.box.w < 0 || p.box.h < 0) throw Error("negative box size").file(file).key(key + ".bbox");
     p.area = a.contains("area") ? number(a["area"], file, key + ".area") : p.box.w * p.box.h;
-    p.crowd = a.value("iscrowd", 0) != 0;
+    p.crowd = json_field_or(a, "iscrowd", 0, file) != 0;
     if (a.contains("keypoints")) {
       const auto& k = a["keypoints"];
       if (!k.is_array() || k.size() != 51)

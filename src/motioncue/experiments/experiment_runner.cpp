@@ -153,14 +153,15 @@ bool resumable_with(const fs::path& dir, const Config& config, const char* defau
 }
 
 RunRecord load_record(const fs::path& dir) {
-  const auto j = read_json_file(dir / "test.json");
+  const auto file = (dir / "test.json").string();
+  const auto j = read_json_file(file);
   RunRecord r;
   r.test = read_summary(j.at("overall"));
   // A test.json written before the facing diagnostics existed has no "facing": NaN fields.
   r.facing = eval::facing_from_json(j.contains("facing") ? j["facing"] : nlohmann::json());
-  r.val_pa_mpjpe = j.value("val_pa_mpjpe", 0.0);
-  r.best_step = j.value("best_step", -1L);
-  r.seconds = j.value("seconds", 0.0);
+  r.val_pa_mpjpe = json_field_or(j, "val_pa_mpjpe", 0.0, file);
+  r.best_step = json_field_or(j, "best_step", -1L, file);
+  r.seconds = json_field_or(j, "seconds", 0.0, file);
   r.dir = dir;
   return r;
 }

@@ -7,6 +7,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/hash.h"
+#include "motioncue/core/json_file.h"
 #include "motioncue/model/torch_pickle.h"
 
 namespace motioncue::model {
@@ -29,12 +30,15 @@ torch::serialize::InputArchive open_verified_archive(const std::filesystem::path
                                                      const c10::Device& device) {
   using nlohmann::json;
   const auto bytes = read_file_bytes(file);
-  const auto expected = sidecar.value("/archive/fnv1a64"_json_pointer, std::string());
+  const std::string origin = file.string() + ".json";  // both checkpoint kinds' sidecar
+  const json record = json_field_or(sidecar, "archive", json::object(), origin);
+  const auto expected = json_field_or(record, "fnv1a64", std::string(), origin);
   if (fnv1a64_hex(bytes) != expected)
     throw Error("checkpoint archive does not match its sidecar (corrupt, truncated or replaced)")
         .file(file.string())
         .expected("checksum " + expected + ", " +
-                  std::to_string(sidecar.value("/archive/bytes"_json_pointer, 0)) + " bytes")
+                  std::to_string(json_field_or(record, "bytes", std::int64_t{0}, origin)) +
+                  " bytes")
         .found("checksum " + fnv1a64_hex(bytes) + ", " + std::to_string(bytes.size()) + " bytes");
   detail::check_archive_tensors(bytes.data(), bytes.size(), file);
   torch::serialize::InputArchive archive;

@@ -34,9 +34,9 @@ json read_sidecar(const fs::path& file) {
   if (!fs::exists(sidecar))
     throw Error("checkpoint has no sidecar (expected beside the archive)").file(sidecar.string());
   const json j = read_json_file(sidecar);
-  if (!j.is_object() || j.value("format", "") != kFormat)
+  if (!j.is_object() || json_field_or(j, "format", std::string(), sidecar.string()) != kFormat)
     throw Error("not a motioncue checkpoint sidecar").file(sidecar.string()).key("format");
-  if (j.value("version", 0) != kVersion)
+  if (json_field_or(j, "version", 0, sidecar.string()) != kVersion)
     throw Error("unsupported checkpoint version")
         .file(sidecar.string())
         .key("version")
@@ -187,7 +187,8 @@ void save_checkpoint(const fs::path& file, const PoseNetwork& network, const jso
 
 json checkpoint_meta(const fs::path& file) {
   require_regular_file(file);
-  return read_sidecar(file).value("meta", json::object());
+  return json_field_or(read_sidecar(file), "meta", json::object(),
+                       checkpoint_sidecar(file).string());
 }
 
 LoadedCheckpoint load_checkpoint(const fs::path& file, const std::string& expected_body_hash) {
@@ -195,10 +196,10 @@ LoadedCheckpoint load_checkpoint(const fs::path& file, const std::string& expect
   const json sidecar = read_sidecar(file);
   const std::string origin = checkpoint_sidecar(file).string();
   LoadedCheckpoint out;
-  out.meta = sidecar.value("meta", json::object());
-  out.has_optimizer = sidecar.value("has_optimizer", false);
+  out.meta = json_field_or(sidecar, "meta", json::object(), origin);
+  out.has_optimizer = json_field_or(sidecar, "has_optimizer", false, origin);
   if (!expected_body_hash.empty()) {
-    const auto found = out.meta.value("body_model_hash", std::string());
+    const auto found = json_field_or(out.meta, "body_model_hash", std::string(), origin);
     if (found != expected_body_hash)
       throw Error("checkpoint was trained with a different body model")
           .file(origin)
@@ -220,7 +221,7 @@ void load_weights(const fs::path& file, PoseNetwork& network) {
 void load_optimizer_state(const fs::path& file, torch::optim::Optimizer& optimizer) {
   require_regular_file(file);
   const json sidecar = read_sidecar(file);
-  if (!sidecar.value("has_optimizer", false))
+  if (!json_field_or(sidecar, "has_optimizer", false, checkpoint_sidecar(file).string()))
     throw Error("checkpoint holds no optimizer state (saved without an optimizer)")
         .file(file.string());
   c10::Device device = c10::kCPU;

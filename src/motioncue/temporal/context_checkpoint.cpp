@@ -65,15 +65,15 @@ LoadedContext load_context(const fs::path& file) {
   const auto side = sidecar_of(file);
   require_regular_file(side);
   const json sidecar = read_json_file(side);
-  if (sidecar.value("format", "") != kFormat)
+  if (json_field_or(sidecar, "format", std::string(), side.string()) != kFormat)
     throw Error("not a temporal context checkpoint").file(side.string()).key("format");
-  const auto config =
-      context_config_from_json(sidecar.value("context", json::object()), side.string());
+  const auto config = context_config_from_json(
+      json_field_or(sidecar, "context", json::object(), side.string()), side.string());
   if (!sidecar.contains("feature_dim") || !sidecar["feature_dim"].is_number_integer())
     throw Error("missing feature size").file(side.string()).key("feature_dim");
   torch::serialize::InputArchive archive = model::open_verified_archive(file, sidecar, c10::kCPU);
   LoadedContext loaded{ContextNetwork(config, sidecar["feature_dim"].get<int64_t>()),
-                       sidecar.value("meta", json::object())};
+                       json_field_or(sidecar, "meta", json::object(), side.string())};
   torch::NoGradGuard no_grad;
   for (auto& [name, param] : loaded.network.named_parameters()) {
     at::Tensor stored;

@@ -8,6 +8,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/body/rotations.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/json_file.h"
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/labeled_loader.h"
 #include "motioncue/data/network_input.h"
@@ -173,7 +174,8 @@ int load_context_resume_point(const std::filesystem::path& dir, int steps,
         .found("step " + std::to_string(step) + " of " + std::to_string(steps));
   model::load_weights(file, network);
   const auto saved = load_context(context_resume_context(dir));
-  if (saved.meta.value("step", -1) != step)
+  if (json_field_or(saved.meta, "step", std::int64_t{-1},
+                    context_resume_context(dir).string() + ".json") != step)
     throw Error("the resume point's context is not of its step")
         .file(context_resume_context(dir).string())
         .expected("step " + std::to_string(step));

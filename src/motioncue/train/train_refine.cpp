@@ -5,6 +5,7 @@
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/json_file.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/core/seed.h"
@@ -54,9 +55,9 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
   // The anchor: the same labeled images the baseline was trained on (same count, same seed).
   const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");
   const auto subset_seed_cfg = config.get<std::int64_t>("labeled.seed");
-  const std::uint64_t subset_seed = subset_seed_cfg >= 0
-                                        ? static_cast<std::uint64_t>(subset_seed_cfg)
-                                        : loaded.meta.value("seed", static_cast<std::uint64_t>(0));
+  const std::uint64_t subset_seed =
+      subset_seed_cfg >= 0 ? static_cast<std::uint64_t>(subset_seed_cfg)
+                           : json_field_or(loaded.meta, "seed", std::uint64_t{0}, init + ".json");
   const std::vector<std::int64_t> indices =
       labeled_subset(config, labeled, subset_seed, /*supervised=*/w_frame > 0);
   write_npy(run / "labeled_indices.npy",
