@@ -18,6 +18,7 @@
 #include "motioncue/core/files.h"
 #include "motioncue/core/npz.h"
 #include "motioncue/core/run_dir.h"
+#include "motioncue/core/seed.h"
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/eval/evaluator.h"
@@ -129,6 +130,9 @@ void train_temporal_run(const mc::RunDir& run, TemporalTrainOptions& o,
     labeled_file = fs::path(o.data) / "labeled" / "annotations.npz";
   if (!labeled_file.empty() && o.training.lr_network > 0)
     labeled.emplace(mc::data::LabeledDataset::open(labeled_file));
+  // The context network's initial weights come from LibTorch's default generator, whose seed
+  // differs from process to process until it is set: without this two runs of one seed differed.
+  mc::seed_everything(o.training.seed);
   mc::temporal::ContextNetwork context(o.training.context, network.feature_dim());
   context.to(device);
   const auto log = mc::temporal::train_context(
