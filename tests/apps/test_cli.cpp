@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "../support/cli_fixtures.h"
 #include "../support/pretrained_models.h"
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
@@ -86,22 +87,7 @@ TEST(Cli, TrainResumeOfAFolderWithoutARunNamesTheMissingCheckpoint) {
   EXPECT_TRUE(std::filesystem::is_empty(tmp / "run"));
 }
 
-namespace {
-// Lines of output that are not empty.
-int output_lines(const std::string& output) {
-  int lines = 0;
-  bool any = false;
-  for (const char c : output) {
-    if (c == '\n') {
-      lines += any;
-      any = false;
-    } else if (c != ' ') {
-      any = true;
-    }
-  }
-  return lines + any;
-}
-}  // namespace
+using motioncue::testing::output_lines;
 
 // Settings out of range are refused before anything is made: one line naming the key, a
 // non-zero exit, no run folder (they used to give a LibTorch backtrace, or a "best.ckpt" at step
@@ -168,44 +154,9 @@ TEST(Cli, EvalNamesAMissingSplitAndChecksItsOutputsFirst) {
   EXPECT_FALSE(std::filesystem::exists(tmp / "r.json"));
 }
 
-namespace {
-
-// The built-in `tiny` benchmark, made once per test process with the CLI itself.
-const std::filesystem::path& tiny_benchmark() {
-  static const auto dir = std::make_unique<motioncue::testing::TempDir>();
-  static const std::filesystem::path bench = [] {
-    const auto path = *dir / "bench";
-    const auto r = run_cli("synth --spec tiny --out " + path.string());
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return path;
-  }();
-  return bench;
-}
-
-// Settings that make a training verb run in seconds on the tiny benchmark.
-std::string quick(const std::string& verb) {
-  std::string s = " --set labeled.count=-1 --set device=cpu";
-  for (const char* kv : {"steps=3", "val_every=2", "log_every=2", "workers=0", "batch_size=2"})
-    s += " --set " + verb + "." + kv;
-  if (verb == "train") s += " --set model.resolution=32";
-  if (verb == "refine") s += " --set refine.flow=oracle --set refine.pair_batch=2";
-  return s;
-}
-
-// A baseline checkpoint trained once per test process.
-const std::filesystem::path& trained_checkpoint() {
-  static const auto dir = std::make_unique<motioncue::testing::TempDir>();
-  static const std::filesystem::path ckpt = [] {
-    const auto run = *dir / "base";
-    const auto r = run_cli("train --data " + tiny_benchmark().string() + " --out " + run.string() +
-                           quick("train"));
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return run / "best.ckpt";
-  }();
-  return ckpt;
-}
-
-}  // namespace
+using motioncue::testing::quick;
+using motioncue::testing::tiny_benchmark;
+using motioncue::testing::trained_checkpoint;
 
 // `--stop-after 1` stops both training verbs before their first validation and logged row; the
 // "continue with" line they print works (the baseline's resume once failed on the missing

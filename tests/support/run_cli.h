@@ -26,4 +26,19 @@ inline CliResult run_cli(const std::string& args) {
   return r;
 }
 
+// Lines of output that are not empty.
+inline int output_lines(const std::string& output) {
+  int lines = 0;
+  bool any = false;
+  for (const char c : output) {
+    if (c == '\n') {
+      lines += any;
+      any = false;
+    } else if (c != ' ') {
+      any = true;
+    }
+  }
+  return lines + any;
+}
+
 }  // namespace motioncue::testing

@@ -112,6 +112,12 @@ ImportReport import_pytorch_weights(const fs::path& file, PoseNetwork& network,
         .key(first)
         .found(problems);
   }
+  for (const auto& name : report.matched)
+    if (const auto& t = stored.at(name); t.is_floating_point() && !t.isfinite().all().item<bool>())
+      throw Error("PyTorch weights hold non-finite values")
+          .file(file.string())
+          .key(name)
+          .expected("finite values");
   torch::NoGradGuard no_grad;
   for (const auto& [name, target] : targets)
     if (auto it = stored.find(name); it != stored.end()) target.copy_(it->second);

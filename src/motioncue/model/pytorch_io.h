@@ -37,7 +37,8 @@ struct ImportReport {
 };
 
 // Copies every matching parameter and buffer. Throws Error naming the file and listing every
-// problem (mis-shaped always; missing/unexpected unless allowed) before changing anything.
+// problem (mis-shaped always; missing/unexpected unless allowed; a NaN or infinite value) before
+// changing anything.
 // BatchNorm's num_batches_tracked, which older PyTorch files lack, is never required.
 ImportReport import_pytorch_weights(const std::filesystem::path& file, PoseNetwork& network,
                                     const ImportOptions& options = {});

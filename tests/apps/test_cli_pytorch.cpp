@@ -1,0 +1,133 @@
+// import and export: a PyTorch checkpoint in SPIN's layout becomes a motioncue checkpoint that the
+// other verbs accept, and a checkpoint goes back out as a state dict torch.load reads.
+#include <gtest/gtest.h>
+
+#include <torch/torch.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "../support/cli_fixtures.h"
+#include "../support/compact_network.h"
+#include "../support/run_cli.h"
+#include "../support/temp_dir.h"
+#include "motioncue/core/files.h"
+#include "motioncue/model/checkpoint.h"
+#include "motioncue/model/pytorch_io.h"
+
+namespace {
+
+using motioncue::testing::output_lines;
+using motioncue::testing::run_cli;
+namespace fs = std::filesystem;
+namespace mm = motioncue::model;
+
+const fs::path kSpinFixture =
+    fs::path(MOTIONCUE_FIXTURES) / "model" / "compact_hmr_spin_checkpoint.pt";
+
+std::map<std::string, at::Tensor> tensors_of(const mm::PoseNetwork& network) {
+  std::map<std::string, at::Tensor> out;
+  for (const auto& named : {network.named_parameters(), network.named_buffers()})
+    for (const auto& [name, t] : named) out[name] = t;
+  return out;
+}
+
+}  // namespace
+
+// SPIN's layout ({"model": state dict} with DataParallel's "module." prefix) imports whole and
+// eval takes the result; a trained checkpoint exported and imported again keeps its weights to
+// the bit, and refine starts from it.
+TEST(CliPytorch, ImportEvalExportRefineRoundTrip) {
+  motioncue::testing::TempDir tmp;
+  const auto ckpt = tmp / "spin.ckpt";
+  const auto imported = run_cli("import --pytorch " + kSpinFixture.string() +
+                                " --backbone compact --resolution 64 --out " + ckpt.string());
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  EXPECT_NE(imported.output.find("imported 85 tensors"), std::string::npos) << imported.output;
+  const auto loaded = mm::load_checkpoint(ckpt);
+  EXPECT_EQ(loaded.meta["kind"], "imported");
+  EXPECT_EQ(loaded.meta["import"]["matched"], 85);
+  const auto spin = tensors_of(*loaded.network);
+  for (const auto& [name, t] : mm::read_pytorch_state_dict(kSpinFixture)) {
+    const std::string key = name.substr(std::string("module.").size());
+    ASSERT_TRUE(spin.count(key)) << key;
+    EXPECT_TRUE(torch::equal(spin.at(key), t.to(spin.at(key).dtype()))) << key;
+  }
+  const auto data = motioncue::testing::tiny_benchmark().string();
+  const auto eval = run_cli("eval --checkpoint " + ckpt.string() + " --data " + data +
+                            " --split val --out " + (tmp / "val.json").string());
+  EXPECT_EQ(eval.exit_code, 0) << eval.output;
+
+  const auto trained = motioncue::testing::trained_checkpoint();
+  const auto pt = tmp / "trained.pt";
+  const auto exported = run_cli("export --pytorch " + trained.string() + " --out " + pt.string());
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  const auto resolution = std::to_string(mm::load_checkpoint(trained).network->config().resolution);
+  const auto again = tmp / "again.ckpt";
+  const auto back =
+      run_cli("import --pytorch " + pt.string() + " --backbone compact --resolution " + resolution +
+              " --out " + again.string());
+  ASSERT_EQ(back.exit_code, 0) << back.output;
+  const auto want = tensors_of(*mm::load_checkpoint(trained).network);
+  const auto got = tensors_of(*mm::load_checkpoint(again).network);
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [name, t] : want) EXPECT_TRUE(torch::equal(got.at(name), t)) << name;
+  const auto refined = run_cli("refine --init " + again.string() + " --data " + data + " --out " +
+                               (tmp / "refined").string() + motioncue::testing::quick("refine"));
+  EXPECT_EQ(refined.exit_code, 0) << refined.output;
+}
+
+// Wrong architecture, a missing file, an existing output, a non-finite weight: one line naming the
+// file (and the tensor), a non-zero exit, and no checkpoint written.
+TEST(CliPytorch, ImportAndExportRefuseBadInputClearly) {
+  motioncue::testing::TempDir tmp;
+  const auto out = tmp / "x.ckpt";
+  const auto wrong = run_cli("import --pytorch " + kSpinFixture.string() +
+                             " --backbone resnet18 --resolution 64 --out " + out.string());
+  EXPECT_NE(wrong.exit_code, 0) << wrong.output;
+  EXPECT_NE(wrong.output.find(kSpinFixture.string()), std::string::npos) << wrong.output;
+  EXPECT_NE(wrong.output.find("do not fit the resnet18 network"), std::string::npos)
+      << wrong.output;
+  EXPECT_EQ(output_lines(wrong.output), 1) << wrong.output;
+  EXPECT_FALSE(fs::exists(out));
+
+  const auto missing = run_cli("import --pytorch " + (tmp / "none.pt").string() +
+                               " --backbone compact --resolution 64 --out " + out.string());
+  EXPECT_NE(missing.exit_code, 0) << missing.output;
+  EXPECT_NE(missing.output.find("none.pt"), std::string::npos) << missing.output;
+  EXPECT_FALSE(fs::exists(out));
+
+  // A state dict with one NaN weight.
+  mm::PoseNetwork net(motioncue::testing::compact64(), mm::InitialState::upright_default());
+  {
+    torch::NoGradGuard no_grad;
+    net.named_parameters().front().second.view(-1)[0] = std::nan("");
+  }
+  const auto nan_pt = tmp / "nan.pt";
+  mm::export_pytorch_weights(nan_pt, net);
+  const auto nan = run_cli("import --pytorch " + nan_pt.string() +
+                           " --backbone compact --resolution 64 --out " + out.string());
+  EXPECT_NE(nan.exit_code, 0) << nan.output;
+  EXPECT_NE(nan.output.find("non-finite"), std::string::npos) << nan.output;
+  EXPECT_NE(nan.output.find(net.named_parameters().front().first), std::string::npos) << nan.output;
+  EXPECT_FALSE(fs::exists(out));
+
+  ASSERT_EQ(run_cli("import --pytorch " + kSpinFixture.string() +
+                    " --backbone compact --resolution 64 --out " + out.string())
+                .exit_code,
+            0);
+  const std::string before = motioncue::read_file_text(mm::checkpoint_sidecar(out));
+  const auto twice = run_cli("import --pytorch " + kSpinFixture.string() +
+                             " --backbone compact --resolution 64 --out " + out.string());
+  EXPECT_NE(twice.exit_code, 0) << twice.output;
+  EXPECT_NE(twice.output.find("exists"), std::string::npos) << twice.output;
+  EXPECT_EQ(motioncue::read_file_text(mm::checkpoint_sidecar(out)), before);
+
+  const auto taken = tmp / "taken.pt";
+  motioncue::write_file_atomic(taken, std::string("keep"));
+  const auto over = run_cli("export --pytorch " + out.string() + " --out " + taken.string());
+  EXPECT_NE(over.exit_code, 0) << over.output;
+  EXPECT_EQ(motioncue::read_file_text(taken), "keep");
+}
