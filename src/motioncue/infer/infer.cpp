@@ -29,6 +29,7 @@
 #include "motioncue/infer/frame_source.h"
 #include "motioncue/infer/motion_export.h"
 #include "motioncue/infer/person_boxes.h"
+#include "motioncue/infer/staged_output.h"
 #include "motioncue/infer/track_clips.h"
 #include "motioncue/infer/tracker.h"
 #include "motioncue/model/checkpoint.h"
@@ -115,65 +116,6 @@ constexpr int kMaxFrameSide = 32766;
 // JPEG (overlay images) and MJPG (overlay video) hold at most 65500 pixels a side.
 constexpr int kMaxOverlaySide = 65500;
 
-// The output folder of one run, all or nothing: outputs are written under <out>/.infer-partial
-// and moved up into <out> by commit() once the run has succeeded. Without commit() (an Error, an
-// exception of any kind) everything this run put into <out> is removed, and <out> too when the
-// run made it, so a failed run leaves nothing new behind. A run killed outright leaves only the
-// hidden partial folder, which the next run into <out> removes.
-class StagedOutput {
- public:
-  explicit StagedOutput(const fs::path& out) : out_(out), staging_(out / kPartial) {
-    std::error_code ec;
-    created_ = !fs::exists(out, ec);
-    // kReuse only to claim a folder a killed run left its partial folder in; anything else in it
-    // is refused below, as RunDir's kRefuse would.
-    claim_ = std::make_unique<RunDir>(out, ExistingRun::kReuse);
-    try {
-      for (const auto& entry : fs::directory_iterator(out))
-        if (entry.path().filename() != kPartial)
-          throw Error("output folder exists and is not empty; choose another --out or remove it")
-              .file(out.string());
-      // Holding the claim, a partial folder here is a killed run's.
-      fs::remove_all(staging_, ec);
-      fs::create_directories(staging_, ec);
-      if (ec)
-        throw Error("cannot create the output folder: " + ec.message()).file(staging_.string());
-    } catch (...) {
-      if (created_) fs::remove(out_, ec);
-      throw;
-    }
-  }
-  StagedOutput(const StagedOutput&) = delete;
-  StagedOutput& operator=(const StagedOutput&) = delete;
-  ~StagedOutput() {
-    if (committed_ || !claim_) return;
-    std::error_code ec;
-    // Everything in <out> is this run's: it held nothing else when the claim was taken.
-    std::vector<fs::path> entries;
-    for (auto it = fs::directory_iterator(out_, ec); !ec && it != fs::directory_iterator();
-         it.increment(ec))
-      entries.push_back(it->path());
-    for (const auto& p : entries) fs::remove_all(p, ec);
-    if (created_) fs::remove(out_, ec);
-  }
-
-  const fs::path& path() const { return staging_; }
-
-  void commit() {
-    std::vector<fs::path> entries;
-    for (const auto& entry : fs::directory_iterator(staging_)) entries.push_back(entry.path());
-    for (const auto& p : entries) fs::rename(p, out_ / p.filename());
-    fs::remove(staging_);
-    committed_ = true;
-  }
-
- private:
-  static constexpr const char* kPartial = ".infer-partial";
-  fs::path out_, staging_;
-  bool created_ = false, committed_ = false;
-  std::unique_ptr<RunDir> claim_;
-};
-
 // The boxes a first pass found, given again frame by frame.
 class ReplayedBoxes : public BoxSource {
  public:
@@ -212,7 +154,7 @@ class Pipeline {
     network_->set_train(false);
     resolution_ = network_->config().resolution;
     faces_ = body_->faces().to(torch::kInt64).contiguous();
-    out_ = std::make_unique<StagedOutput>(o.out);
+    out_ = std::make_unique<StagedOutput>(o.out, ".infer-partial");
     fs::create_directories(dir() / "frames");
     if (o.overlays == OverlayMode::kImages) fs::create_directories(dir() / "overlays");
     if (o.obj) fs::create_directories(dir() / "obj");
@@ -270,19 +212,7 @@ class Pipeline {
           .file(o_.input.string());
     std::map<int64_t, std::vector<Detection>> seen;
     std::vector<TrackedBox> tracked;
-    Tracker tracker;
-    Frame frame;
-    int64_t frames = 0;
-    while (source_->next(frame)) {
-      auto detections = boxes_->detect(frame);
-      std::vector<cv::Rect2d> rects;
-      for (const auto& d : detections) rects.push_back(d.box);
-      const auto ids = tracker.update(rects);
-      for (std::size_t i = 0; i < ids.size(); ++i)
-        tracked.push_back({frame.index, ids[i], rects[i]});
-      seen[frame.index] = std::move(detections);
-      ++frames;
-    }
+    const int64_t frames = track_people(*source_, *boxes_, tracked, &seen);
     const fs::path adapt_dir = dir() / "adapt";
     const auto plans =
         plan_clips(tracked, o_.adapt.min_length, o_.adapt.max_length, o_.adapt.max_side);

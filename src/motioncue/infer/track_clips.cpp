@@ -13,6 +13,7 @@
 #include "motioncue/core/files.h"
 #include "motioncue/core/npz.h"
 #include "motioncue/infer/person_boxes.h"
+#include "motioncue/infer/tracker.h"
 
 namespace motioncue::infer {
 namespace fs = std::filesystem;
@@ -24,13 +25,31 @@ cv::Rect2d crop_square(const cv::Rect2d& box) {
   return {square.center.x - side / 2, square.center.y - side / 2, side, side};
 }
 
-std::string clip_name(const ClipPlan& p) {
+}  // namespace
+
+std::string clip_folder_name(const ClipPlan& plan, const std::string& prefix) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "track%03d_%06lld", p.track, static_cast<long long>(p.first));
-  return buf;
+  std::snprintf(buf, sizeof buf, "track%03d_%06lld", plan.track,
+                static_cast<long long>(plan.first));
+  return prefix + buf;
 }
 
-}  // namespace
+int64_t track_people(FrameSource& source, BoxSource& boxes, std::vector<TrackedBox>& tracked,
+                     std::map<int64_t, std::vector<Detection>>* seen) {
+  Tracker tracker;
+  Frame frame;
+  int64_t frames = 0;
+  while (source.next(frame)) {
+    auto detections = boxes.detect(frame);
+    std::vector<cv::Rect2d> rects;
+    for (const auto& d : detections) rects.push_back(d.box);
+    const auto ids = tracker.update(rects);
+    for (std::size_t i = 0; i < ids.size(); ++i) tracked.push_back({frame.index, ids[i], rects[i]});
+    if (seen) (*seen)[frame.index] = std::move(detections);
+    ++frames;
+  }
+  return frames;
+}
 
 std::vector<ClipPlan> plan_clips(const std::vector<TrackedBox>& boxes, int min_length,
                                  int max_length, int max_side) {
@@ -65,7 +84,8 @@ std::vector<ClipPlan> plan_clips(const std::vector<TrackedBox>& boxes, int min_l
 }
 
 int64_t write_clips(FrameSource& source, const std::vector<ClipPlan>& plans,
-                    const std::vector<TrackedBox>& boxes, const fs::path& dir) {
+                    const std::vector<TrackedBox>& boxes, const fs::path& dir,
+                    const std::string& prefix) {
   std::map<std::pair<int, int64_t>, cv::Rect2d> box_of;
   for (const auto& b : boxes) box_of[{b.track, b.frame}] = b.box;
   struct Clip {
@@ -90,7 +110,7 @@ int64_t write_clips(FrameSource& source, const std::vector<ClipPlan>& plans,
       clips[i].scale.push_back(static_cast<float>(p.zoom * square.scale));
       char name[32];
       std::snprintf(name, sizeof name, "%06lld.png", static_cast<long long>(frame.index - p.first));
-      const fs::path file = dir / clip_name(p) / "frames" / name;
+      const fs::path file = dir / clip_folder_name(p, prefix) / "frames" / name;
       fs::create_directories(file.parent_path());
       std::vector<uchar> bytes;
       if (!cv::imencode(".png", stored, bytes))
@@ -104,17 +124,17 @@ int64_t write_clips(FrameSource& source, const std::vector<ClipPlan>& plans,
     const int64_t frames = p.last - p.first + 1;
     if (static_cast<int64_t>(clips[i].scale.size()) != frames)
       throw Error("the input gave fewer frames on a second reading than on the first")
-          .key(clip_name(p));
+          .key(clip_folder_name(p, prefix));
     Npz npz;
     npz.set("center", NpyArray::from_f32({frames, 2}, clips[i].center));
     npz.set("scale", NpyArray::from_f32({frames}, clips[i].scale));
-    write_npz(dir / clip_name(p) / "annotations.npz", npz);
+    write_npz(dir / clip_folder_name(p, prefix) / "annotations.npz", npz);
     const nlohmann::json meta = {{"fps", source.fps()},
                                  {"frames", frames},
                                  {"track", p.track},
                                  {"first_frame", p.first},
                                  {"zoom", p.zoom}};
-    write_file_atomic(dir / clip_name(p) / "meta.json", meta.dump(1) + "\n");
+    write_file_atomic(dir / clip_folder_name(p, prefix) / "meta.json", meta.dump(1) + "\n");
   }
   return written;
 }

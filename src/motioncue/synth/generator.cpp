@@ -22,11 +22,11 @@
 #include "motioncue/core/npz.h"
 #include "motioncue/core/progress.h"
 #include "motioncue/core/seed.h"
-#include "motioncue/synth/contact_sheet.h"
 #include "motioncue/synth/detector_keypoints.h"
 #include "motioncue/synth/pose_sampler.h"
 #include "motioncue/synth/shot_renderer.h"
 #include "motioncue/synth/statistics.h"
+#include "motioncue/viz/contact_sheet.h"
 
 namespace fs = std::filesystem;
 
@@ -368,7 +368,7 @@ GenerateSummary generate_benchmark(const SynthSpec& spec, const body::BodyModel&
         rows.back().push_back(read_image(lab_dir / names[r * 8 + c]));
     }
     write_file_atomic(out / "contact_labeled.png",
-                      encode_png(make_contact_sheet(rows, 96), spec.png_compression));
+                      encode_png(viz::make_contact_sheet(rows, 96), spec.png_compression));
   }
   std::vector<double> labeled_keypoints;
   for (const auto& it : items)
@@ -429,8 +429,9 @@ GenerateSummary generate_benchmark(const SynthSpec& spec, const body::BodyModel&
       }
     }
     if (!rows.empty())
-      write_file_atomic(out / ("contact_" + split->name + ".png"),
-                        encode_png(make_contact_sheet(rows, 96, captions), spec.png_compression));
+      write_file_atomic(
+          out / ("contact_" + split->name + ".png"),
+          encode_png(viz::make_contact_sheet(rows, 96, captions), spec.png_compression));
     if (split == &spec.test) test_keypoints = all.keypoints;
     stats_json[split->name] = {
         {"sequences", split->items},

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-namespace motioncue::synth {
+namespace motioncue::viz {
 
 // Each row's images are resized to tile x tile and laid out with a 2-pixel gap; a row may carry
 // a short caption drawn at its left edge.
 cv::Mat make_contact_sheet(const std::vector<std::vector<cv::Mat>>& rows, int tile,
                            const std::vector<std::string>& captions = {});
 
-}  // namespace motioncue::synth
+}  // namespace motioncue::viz

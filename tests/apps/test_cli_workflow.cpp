@@ -1,5 +1,6 @@
-// import and export: a PyTorch checkpoint in SPIN's layout becomes a motioncue checkpoint that the
-// other verbs accept, and a checkpoint goes back out as a state dict torch.load reads.
+// The bring-your-own workflow from the command line: a PyTorch checkpoint in SPIN's layout becomes
+// a motioncue checkpoint the other verbs accept (and goes back out as a state dict torch.load
+// reads), and one's own frames become sequences the refinement takes.
 #include <gtest/gtest.h>
 
 #include <torch/torch.h>
@@ -39,7 +40,7 @@ std::map<std::string, at::Tensor> tensors_of(const mm::PoseNetwork& network) {
 // SPIN's layout ({"model": state dict} with DataParallel's "module." prefix) imports whole and
 // eval takes the result; a trained checkpoint exported and imported again keeps its weights to
 // the bit, and refine starts from it.
-TEST(CliPytorch, ImportEvalExportRefineRoundTrip) {
+TEST(CliWorkflow, ImportEvalExportRefineRoundTrip) {
   motioncue::testing::TempDir tmp;
   const auto ckpt = tmp / "spin.ckpt";
   const auto imported = run_cli("import --pytorch " + kSpinFixture.string() +
@@ -81,7 +82,7 @@ TEST(CliPytorch, ImportEvalExportRefineRoundTrip) {
 
 // Wrong architecture, a missing file, an existing output, a non-finite weight: one line naming the
 // file (and the tensor), a non-zero exit, and no checkpoint written.
-TEST(CliPytorch, ImportAndExportRefuseBadInputClearly) {
+TEST(CliWorkflow, ImportAndExportRefuseBadInputClearly) {
   motioncue::testing::TempDir tmp;
   const auto out = tmp / "x.ckpt";
   const auto wrong = run_cli("import --pytorch " + kSpinFixture.string() +
@@ -130,4 +131,33 @@ TEST(CliPytorch, ImportAndExportRefuseBadInputClearly) {
   const auto over = run_cli("export --pytorch " + out.string() + " --out " + taken.string());
   EXPECT_NE(over.exit_code, 0) << over.output;
   EXPECT_EQ(motioncue::read_file_text(taken), "keep");
+}
+
+// A folder of frames from one's own camera (here the tiny benchmark's rendered test frames) goes
+// through `video prepare` into sequences that `refine` takes as its unlabeled split.
+TEST(CliWorkflow, PreparedVideoIsRefinedOn) {
+  motioncue::testing::TempDir tmp;
+  const auto data = motioncue::testing::tiny_benchmark();
+  fs::path frames;
+  for (const auto& e : fs::directory_iterator(data / "test"))
+    if (fs::is_directory(e.path() / "frames")) frames = e.path() / "frames";
+  ASSERT_FALSE(frames.empty());
+  const auto prepared = tmp / "mine";
+  const auto prep = run_cli("video prepare " + frames.string() + " --out " + prepared.string() +
+                            " --boxes full --min-length 4");
+  ASSERT_EQ(prep.exit_code, 0) << prep.output;
+  EXPECT_NE(prep.output.find("1 sequences"), std::string::npos) << prep.output;
+  EXPECT_TRUE(fs::exists(prepared / "contact_sheet.png"));
+  const auto again = run_cli("video prepare " + frames.string() + " --out " + prepared.string() +
+                             " --boxes full --min-length 4");
+  EXPECT_NE(again.exit_code, 0) << again.output;
+  EXPECT_EQ(output_lines(again.output), 1) << again.output;
+
+  const auto refined = run_cli(
+      "refine --init " + motioncue::testing::trained_checkpoint().string() + " --data " +
+      data.string() + " --out " + (tmp / "refined").string() + motioncue::testing::quick("refine") +
+      " --set refine.flow=dis-medium --set refine.unlabeled_split=" +
+      fs::absolute(prepared).string());
+  ASSERT_EQ(refined.exit_code, 0) << refined.output;
+  EXPECT_NE(refined.output.find(prepared.string()), std::string::npos) << refined.output;
 }

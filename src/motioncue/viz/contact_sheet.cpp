@@ -1,10 +1,10 @@
-#include "motioncue/synth/contact_sheet.h"
+#include "motioncue/viz/contact_sheet.h"
 
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 
-namespace motioncue::synth {
+namespace motioncue::viz {
 
 cv::Mat make_contact_sheet(const std::vector<std::vector<cv::Mat>>& rows, int tile,
                            const std::vector<std::string>& captions) {
@@ -31,4 +31,4 @@ cv::Mat make_contact_sheet(const std::vector<std::vector<cv::Mat>>& rows, int ti
   return sheet;
 }
 
-}  // namespace motioncue::synth
+}  // namespace motioncue::viz
