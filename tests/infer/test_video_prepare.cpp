@@ -44,6 +44,19 @@ fs::path write_walk(const fs::path& dir, nlohmann::json& boxes) {
   return video;
 }
 
+// The walk video and its box file in a fresh temporary folder.
+struct Walk {
+  Walk() {
+    motioncue::Progress::set_enabled(false);
+    nlohmann::json boxes;
+    video = write_walk(tmp.path(), boxes);
+    box_file = tmp / "boxes.json";
+    motioncue::write_file_atomic(box_file, boxes.dump());
+  }
+  TempDir tmp;
+  fs::path video, box_file;
+};
+
 mi::PrepareOptions quiet_options(const fs::path& boxes) {
   mi::PrepareOptions o;
   o.boxes = boxes.string();
@@ -56,12 +69,9 @@ mi::PrepareOptions quiet_options(const fs::path& boxes) {
 }  // namespace
 
 TEST(VideoPrepare, TracksBecomeSequencesTheRefinementReads) {
-  motioncue::Progress::set_enabled(false);
-  TempDir tmp;
-  nlohmann::json boxes;
-  const auto video = write_walk(tmp.path(), boxes);
-  const auto box_file = tmp / "boxes.json";
-  motioncue::write_file_atomic(box_file, boxes.dump());
+  const Walk walk;
+  const auto& tmp = walk.tmp;
+  const auto &video = walk.video, &box_file = walk.box_file;
 
   const auto out = tmp / "prepared";
   const auto report = mi::prepare_videos({video}, out, quiet_options(box_file));
@@ -103,12 +113,9 @@ TEST(VideoPrepare, TracksBecomeSequencesTheRefinementReads) {
 }
 
 TEST(VideoPrepare, BadInputIsAClearErrorAndLeavesNothing) {
-  motioncue::Progress::set_enabled(false);
-  TempDir tmp;
-  nlohmann::json boxes;
-  const auto video = write_walk(tmp.path(), boxes);
-  const auto box_file = tmp / "boxes.json";
-  motioncue::write_file_atomic(box_file, boxes.dump());
+  const Walk walk;
+  const auto& tmp = walk.tmp;
+  const auto &video = walk.video, &box_file = walk.box_file;
   const auto out = tmp / "out";
 
   auto msg =
