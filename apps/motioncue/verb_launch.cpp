@@ -7,11 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "motioncue/core/error.h"
@@ -112,8 +111,12 @@ void launch(const LaunchOptions& o) {
     pids[r] = pid;
   }
 
-  // The first rank to fail stops the others: a data-parallel run cannot go on without it.
-  int failed_rank = -1, failed_status = 0, running = o.nproc;
+  // The first rank to fail stops the others: a data-parallel run cannot go on without it. Every
+  // rank that failed on its own is named (waitpid's order need not be the order they failed in:
+  // a rank whose peer crashed fails a moment later, and either may be reaped first).
+  std::vector<std::pair<int, int>> failures;  // rank, status
+  bool stopping = false;
+  int running = o.nproc;
   while (running > 0) {
     int status = 0;
     const pid_t pid = waitpid(-1, &status, 0);
@@ -123,18 +126,23 @@ void launch(const LaunchOptions& o) {
     if (r == o.nproc) continue;
     pids[r] = -1;
     --running;
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!ok && failed_rank < 0) {
-      failed_rank = r;
-      failed_status = status;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;
+    if (stopping && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) continue;
+    failures.emplace_back(r, status);
+    if (!stopping) {
+      stopping = true;
       for (pid_t p : pids)
         if (p > 0) kill(p, SIGTERM);
     }
   }
-  if (failed_rank >= 0)
-    throw mc::Error("rank " + std::to_string(failed_rank) + " of " + std::to_string(o.nproc) + " " +
-                    describe(failed_status) + "; the other ranks were stopped")
-        .key(o.command.front());
+  if (!failures.empty()) {
+    std::sort(failures.begin(), failures.end());
+    std::string what;
+    for (const auto& [r, status] : failures)
+      what += (what.empty() ? "" : ", ") + std::string("rank ") + std::to_string(r) + " of " +
+              std::to_string(o.nproc) + " " + describe(status);
+    throw mc::Error(what + "; the other ranks were stopped").key(o.command.front());
+  }
 }
 
 mc::cli::VerbRegistration register_launch(
