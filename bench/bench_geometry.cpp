@@ -1,4 +1,4 @@
-// Rasterisation and vertex visibility (METHOD.md section 4) of the built-in open body model
+// Rasterisation and vertex visibility (docs/METHOD.md section 4) of the built-in open body model
 // (8684 vertices / 17364 faces; SMPL has 6890 / 13776) in a walking pose under weak perspective,
 // the body filling ~80 % of the crop's height, as in the flow loss.
 #include <benchmark/benchmark.h>

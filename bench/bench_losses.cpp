@@ -1,5 +1,5 @@
-// The flow-consistency loss (METHOD.md section 4) forward + backward for a batch of 16 pairs of
-// the built-in open body model (its vertex count is reported as a counter; SMPL has 6890) at 224
+// The flow-consistency loss (docs/METHOD.md section 4) forward + backward for a batch of 16 pairs
+// of the built-in open body model (its vertex count is reported as a counter; SMPL has 6890) at 224
 // px: projection, visibility (optional), bilinear flow sampling, the masked, thresholded,
 // normalised error and its gradient back to the vertices and cameras. Also the texture loss and the
 // supervised loss for comparison.

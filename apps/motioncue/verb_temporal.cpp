@@ -1,5 +1,5 @@
 // motioncue temporal: the temporal context (train, eval) and the smoothing alternatives
-// (One-Euro filter, sequence optimiser) of METHOD.md section 6, scored like `motioncue eval`.
+// (One-Euro filter, sequence optimiser) of docs/METHOD.md section 6, scored like `motioncue eval`.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>

@@ -22,7 +22,7 @@ FlowLossOptions options_at(int resolution) {
   return o;
 }
 
-// Weak-perspective projection to crop pixels (METHOD.md section 2), for tests that start from
+// Weak-perspective projection to crop pixels (docs/METHOD.md section 2), for tests that start from
 // vertices and cameras.
 at::Tensor project(const at::Tensor& vertices, const at::Tensor& cam, double resolution) {
   const auto p = cam.narrow(1, 0, 1).unsqueeze(1) * vertices.narrow(2, 0, 2) +

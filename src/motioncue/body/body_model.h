@@ -1,7 +1,8 @@
-// SMPL's layer (METHOD.md section 3) in LibTorch: shape blend shapes, joint regression, optional
-// pose blend shapes, forward kinematics on the 24-joint tree and linear blend skinning. Batched,
-// differentiable with respect to pose and shape, device- and dtype-agnostic. The model is read
-// from an .npz in SMPL's key layout (docs/FORMATS.md); the built-in open model uses the same file.
+// SMPL's layer (docs/METHOD.md section 3) in LibTorch: shape blend shapes, joint regression,
+// optional pose blend shapes, forward kinematics on the 24-joint tree and linear blend skinning.
+// Batched, differentiable with respect to pose and shape, device- and dtype-agnostic. The model is
+// read from an .npz in SMPL's key layout (docs/FORMATS.md); the built-in open model uses the same
+// file.
 #pragma once
 
 #include <ATen/core/Tensor.h>

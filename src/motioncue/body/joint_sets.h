@@ -1,4 +1,4 @@
-// The joint sets of the body model (METHOD.md section 3, docs/FORMATS.md): SMPL's 24-joint
+// The joint sets of the body model (docs/METHOD.md section 3, docs/FORMATS.md): SMPL's 24-joint
 // kinematic tree and the 24 keypoints in SPIN's order (the first 14 are the evaluation joints),
 // with their left/right mirror permutations.
 #pragma once

@@ -14,9 +14,9 @@ at::Tensor axis_angle_to_matrix(const at::Tensor& aa);
 // (the axis is read from the symmetric part R + R^T when sin(angle) is small).
 at::Tensor matrix_to_axis_angle(const at::Tensor& R);
 
-// Zhou et al.'s continuous 6D representation, METHOD.md section 2: the 6 numbers are a 3x2 matrix
-// in row-major order; its columns a1, a2 are Gram-Schmidt orthonormalised to b1, b2;
-// b3 = b1 x b2; R = [b1 b2 b3] as columns. (..., 6) -> (..., 3, 3).
+// Zhou et al.'s continuous 6D representation, docs/METHOD.md section 2: the 6 numbers are a 3x2
+// matrix in row-major order; its columns a1, a2 are Gram-Schmidt orthonormalised to b1, b2; b3 = b1
+// x b2; R = [b1 b2 b3] as columns. (..., 6) -> (..., 3, 3).
 at::Tensor rot6d_to_matrix(const at::Tensor& x);
 
 // The first two columns of R, written as a row-major 3x2 matrix: (..., 3, 3) -> (..., 6).

@@ -1,5 +1,5 @@
-// The labeled-image augmentation of METHOD.md section 5 (SPIN's): horizontal flip with joint and
-// pose flipping, in-plane rotation, box scale and per-channel colour gains.
+// The labeled-image augmentation of docs/METHOD.md section 5 (SPIN's): horizontal flip with joint
+// and pose flipping, in-plane rotation, box scale and per-channel colour gains.
 #pragma once
 
 #include <array>

@@ -1,4 +1,4 @@
-// Labeled training batches: crops of the person box, augmented (METHOD.md section 5), with the
+// Labeled training batches: crops of the person box, augmented (docs/METHOD.md section 5), with the
 // labels transformed consistently, made on worker threads ahead of the trainer.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Unlabeled frame pairs for the motion-consistency loss (METHOD.md sections 4-5): (seq, t,
+// Unlabeled frame pairs for the motion-consistency loss (docs/METHOD.md sections 4-5): (seq, t,
 // t + gap), both frames cropped with frame t's box, the flow between the clean crops (an
 // estimator through the on-disk cache, or the ground-truth "oracle" flow), and per-frame,
 // per-channel colour gains on the network inputs only.

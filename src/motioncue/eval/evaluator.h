@@ -1,6 +1,6 @@
 // Runs a predictor over every frame of a split and scores it with the field's metrics
-// (METHOD.md section 7): overall, per sequence and per joint, the facing diagnostics of facing.h
-// for the whole split, plus the raw predictions so anyone can recompute the numbers.
+// (docs/METHOD.md section 7): overall, per sequence and per joint, the facing diagnostics of
+// facing.h for the whole split, plus the raw predictions so anyone can recompute the numbers.
 #pragma once
 
 #include <ATen/core/Tensor.h>

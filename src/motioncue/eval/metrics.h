@@ -1,4 +1,4 @@
-// The evaluation metrics of METHOD.md section 7. Inputs in metres, outputs in millimetres.
+// The evaluation metrics of docs/METHOD.md section 7. Inputs in metres, outputs in millimetres.
 // Joints are the 14 evaluation joints in LSP order (FORMATS.md); the pelvis used for alignment
 // is the midpoint of the two hips (joints 2 = R hip and 3 = L hip).
 #pragma once

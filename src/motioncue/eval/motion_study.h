@@ -1,4 +1,4 @@
-// Experiment E5 (METHOD.md section 9): is off-the-shelf optical flow a better estimate of the
+// Experiment E5 (docs/METHOD.md section 9): is off-the-shelf optical flow a better estimate of the
 // body's 2D motion than the network's own predictions? For every frame pair (t, t + gap) of a
 // split, the ground-truth motion of each evaluation joint in frame t's crop is compared with the
 // flow sampled at the joint and with the difference of the network's single-frame predictions.

@@ -8,7 +8,7 @@
 
 namespace motioncue::geometry {
 
-// Weak perspective (METHOD.md section 2): p = s * X_xy + t in normalised crop coordinates
+// Weak perspective (docs/METHOD.md section 2): p = s * X_xy + t in normalised crop coordinates
 // [-1, 1]; crop pixels u = (p + 1) / 2 * resolution. Differentiable in points and cam.
 // points: N x V x 3, cam: N x 3 (s, tx, ty) -> N x V x 2 crop pixels.
 at::Tensor weak_perspective_project(const at::Tensor& points, const at::Tensor& cam,

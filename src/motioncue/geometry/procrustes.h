@@ -1,6 +1,6 @@
 // Similarity Procrustes alignment (scale, proper rotation, translation), as used by PA-MPJPE
-// (METHOD.md section 7), and its rotation-only variant (Kabsch about the origin), as used by the
-// evaluator's MPJPE-R.
+// (docs/METHOD.md section 7), and its rotation-only variant (Kabsch about the origin), as used by
+// the evaluator's MPJPE-R.
 #pragma once
 
 #include <ATen/core/Tensor.h>

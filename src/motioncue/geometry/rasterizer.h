@@ -1,5 +1,5 @@
 // CPU triangle rasteriser: per-pixel face id, barycentric coordinates and depth (z-buffer), and
-// vertex visibility (METHOD.md section 4).
+// vertex visibility (docs/METHOD.md section 4).
 //
 // Conventions: pixel (i, j) (row i, column j) is covered by a triangle when its centre
 // (j + 0.5, i + 0.5) is inside, with a top-left fill rule, so triangles sharing an edge leave no

@@ -1,4 +1,4 @@
-// The motion-consistency loss of METHOD.md section 4: the flow implied by two predicted meshes
+// The motion-consistency loss of docs/METHOD.md section 4: the flow implied by two predicted meshes
 // ("mesh flow") against the optical flow of the two frames, at the vertices visible in both.
 #pragma once
 
@@ -9,7 +9,7 @@
 
 namespace motioncue::losses {
 
-// The authors' form (METHOD.md section 4) or the robust form (docs/ARCHITECTURE.md, "losses"):
+// The authors' form (docs/METHOD.md section 4) or the robust form (docs/ARCHITECTURE.md, "losses"):
 // the robust form keeps pairs whose two predictions disagree grossly out of the term, caps each
 // vertex's error, normalises by the batch's motion instead of each pair's, and measures the
 // error in units of the predicted body size, so that shrinking the body cannot buy a lower loss.

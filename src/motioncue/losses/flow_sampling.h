@@ -1,6 +1,6 @@
 // Differentiable bilinear sampling of dense per-pixel fields (optical flow, images) at crop-pixel
-// positions, in the pixel convention of METHOD.md section 2: pixel edges at integers, the centre
-// of pixel (i, j) at (x, y) = (j + 0.5, i + 0.5).
+// positions, in the pixel convention of docs/METHOD.md section 2: pixel edges at integers, the
+// centre of pixel (i, j) at (x, y) = (j + 0.5, i + 0.5).
 //
 // Outside the image the field is zero: a position more than half a pixel beyond the outermost
 // pixel centres samples exactly 0, and within that half-pixel band the value fades linearly from

@@ -1,12 +1,12 @@
 // Keypoint terms in SPIN's form, shared by the supervised loss and by the 2D-keypoint term on
-// unlabeled frames that carry detector keypoints (METHOD.md sections 5 and 6).
+// unlabeled frames that carry detector keypoints (docs/METHOD.md sections 5 and 6).
 #pragma once
 
 #include <ATen/core/Tensor.h>
 
 namespace motioncue::losses {
 
-// Weak-perspective projection to normalised crop coordinates (METHOD.md section 2):
+// Weak-perspective projection to normalised crop coordinates (docs/METHOD.md section 2):
 // p = s * X_xy + (tx, ty). points: N x K x 3, cam: N x 3 -> N x K x 2. Differentiable.
 at::Tensor project_normalized(const at::Tensor& points, const at::Tensor& cam);
 

@@ -1,5 +1,5 @@
 // The two frames of a pair projected into the crop, each with its own predicted camera, and the
-// vertices visible in both (METHOD.md section 4, steps 1 and 4). Shared by the flow and the
+// vertices visible in both (docs/METHOD.md section 4, steps 1 and 4). Shared by the flow and the
 // texture losses so that a step rasterises each mesh once.
 #pragma once
 

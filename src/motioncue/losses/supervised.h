@@ -1,4 +1,4 @@
-// The supervised anchor of refinement and the loss of baseline training (METHOD.md section 5,
+// The supervised anchor of refinement and the loss of baseline training (docs/METHOD.md section 5,
 // SPIN/EFT form): total = overall * sum_i weight_i * term_i.
 #pragma once
 

@@ -1,5 +1,5 @@
-// TexturePose-style colour consistency (METHOD.md section 6): the same surface point should have
-// the same colour in both frames of a pair.
+// TexturePose-style colour consistency (docs/METHOD.md section 6): the same surface point should
+// have the same colour in both frames of a pair.
 #pragma once
 
 #include <ATen/core/Tensor.h>

@@ -1,4 +1,4 @@
-// The single-image pose network (METHOD.md section 2): a CNN backbone giving a pooled feature,
+// The single-image pose network (docs/METHOD.md section 2): a CNN backbone giving a pooled feature,
 // followed by SPIN's iterative regressor (3 iterations of fc1 -> drop1 -> fc2 -> drop2 and the
 // residual heads decpose/decshape/deccam). Parameter names follow SPIN/EFT's HMR exactly, so
 // their PyTorch state dicts map by name (see pytorch_io.h).

@@ -1,4 +1,4 @@
-// The lightweight temporal context of METHOD.md section 6: a small network reads the detached
+// The lightweight temporal context of docs/METHOD.md section 6: a small network reads the detached
 // predictions of the previous k frames (85 values each: axis-angle pose 72, betas 10, camera 3)
 // and modulates the pooled image feature (FiLM, f' = gamma * f + beta) before the regressor.
 //

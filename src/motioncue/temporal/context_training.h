@@ -1,7 +1,7 @@
-// Training the temporal context (METHOD.md section 6): clips of k+1 consecutive unlabeled frames;
-// the context of a frame is the single-frame network's detached predictions on its k previous
-// frames (as at inference, streaming.h); the loss is the forward flow term between the last two
-// frames of the clip, through the context-modulated path, plus the anchor:
+// Training the temporal context (docs/METHOD.md section 6): clips of k+1 consecutive unlabeled
+// frames; the context of a frame is the single-frame network's detached predictions on its k
+// previous frames (as at inference, streaming.h); the loss is the forward flow term between the
+// last two frames of the clip, through the context-modulated path, plus the anchor:
 //   - the supervised loss on labeled images through the single-frame path (it only moves the
 //     image network, so it is used when that network trains, lr_network > 0), and
 //   - `context_anchor` x the mean squared change of the 157 parameters that the context makes

@@ -1,4 +1,4 @@
-// The alternative the paper compares against weight refinement (METHOD.md section 6): the
+// The alternative the paper compares against weight refinement (docs/METHOD.md section 6): the
 // per-frame parameters of one test sequence (6D pose, betas, camera), initialised from the
 // network, optimised directly with the flow term between adjacent frames, a moving-average
 // smoothness term on the 3D joints, and an anchor to the initial values (without which nothing

@@ -28,7 +28,7 @@ struct BodyPrediction {
 BodyPrediction predict_bodies(const model::PoseNetwork& network, const body::BodyModel& body,
                               const at::Tensor& images);
 
-// The supervised loss of a labeled batch (METHOD.md section 5), moved to the network's device.
+// The supervised loss of a labeled batch (docs/METHOD.md section 5), moved to the network's device.
 losses::SupervisedTerms supervised_forward(const model::PoseNetwork& network,
                                            const body::BodyModel& body,
                                            const data::LabeledBatch& batch,

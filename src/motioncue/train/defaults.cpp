@@ -52,7 +52,7 @@ refine:
                           # name whose keypoints `motioncue flow --keypoints` stored
   gap: 1
   flow: dis-medium     # an estimator name, or oracle
-  flow_loss: authors   # authors (METHOD.md section 4) or robust (docs/ARCHITECTURE.md, losses)
+  flow_loss: authors   # authors or robust (docs/METHOD.md section 4)
   flow_resolution: 0   # crop size of the flow and the loss; 0 = the network's input size
   truncate_px: 8.0     # robust: per-vertex error cap, pixels at 224
   max_root_turn_deg: 45.0  # robust: pairs whose predicted root orientations differ more are left out

@@ -83,7 +83,8 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
   uo.truncate_px_at_224 = config.get<double>("refine.truncate_px");
   uo.max_root_turn_deg = config.get<double>("refine.max_root_turn_deg");
 
-  // METHOD.md section 5: BatchNorm statistics frozen and dropout off (switchable for ablations).
+  // docs/METHOD.md section 5: BatchNorm statistics frozen and dropout off (switchable for
+  // ablations).
   network.set_train(true);
   network.freeze_batchnorm(config.get<bool>("refine.freeze_bn"));
   network.set_dropout(config.get<bool>("refine.dropout"));

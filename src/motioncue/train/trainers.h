@@ -1,6 +1,7 @@
 // The two training procedures: supervised baseline training on a few labeled images, and the
-// motion-cue refinement of a trained network (METHOD.md section 5). Both write into a run folder:
-// config.yaml, log.txt, curves.csv, best.ckpt (by validation PA-MPJPE), last.ckpt, summary.json.
+// motion-cue refinement of a trained network (docs/METHOD.md section 5). Both write into a run
+// folder: config.yaml, log.txt, curves.csv, best.ckpt (by validation PA-MPJPE), last.ckpt,
+// summary.json.
 #pragma once
 
 #include <filesystem>

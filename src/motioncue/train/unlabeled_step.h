@@ -1,6 +1,7 @@
 // The unlabeled half of a refinement step: both frames of each pair through the network and the
 // body model, projection with each frame's own camera, visibility in each frame (no gradient),
-// then the motion-consistency, colour-consistency and keypoint terms (METHOD.md sections 4, 6).
+// then the motion-consistency, colour-consistency and keypoint terms (docs/METHOD.md sections 4,
+// 6).
 #pragma once
 
 #include <ATen/core/Tensor.h>
