@@ -160,6 +160,30 @@ TEST(Checkpoint, SidecarFieldsOfTheWrongTypeNameTheField) {
   }
 }
 
+// Sidecar version 1 recorded the archive's checksum from a mistyped FNV-1a offset basis; such
+// checkpoints still load, and a version-2 record must hold FNV-1a proper.
+TEST(Checkpoint, Version1SidecarsWithTheLegacyChecksumStillLoad) {
+  TempDir dir;
+  mm::PoseNetwork net(compact64(), mm::InitialState::upright_default());
+  const auto file = dir / "v1.pt";
+  mm::save_checkpoint(file, net, {{"step", 3}});
+  const auto bytes = motioncue::read_file_bytes(file);
+  auto sidecar = nlohmann::json::parse(motioncue::read_file_text(mm::checkpoint_sidecar(file)));
+  EXPECT_EQ(sidecar["version"], 2);
+  EXPECT_EQ(sidecar["archive"]["fnv1a64"], motioncue::fnv1a64_hex(bytes));
+  sidecar["version"] = 1;
+  sidecar["archive"].erase("hash");
+  sidecar["archive"]["fnv1a64"] = motioncue::legacy_checkpoint_checksum_hex(bytes);
+  motioncue::write_file_atomic(mm::checkpoint_sidecar(file), sidecar.dump());
+  const auto loaded = mm::load_checkpoint(file);
+  EXPECT_EQ(loaded.meta["step"], 3);
+  // The legacy checksum under a record that claims FNV-1a is a mismatch.
+  sidecar["archive"]["hash"] = "fnv1a64";
+  motioncue::write_file_atomic(mm::checkpoint_sidecar(file), sidecar.dump());
+  const auto msg = message_of([&] { mm::load_checkpoint(file); });
+  EXPECT_NE(msg.find("does not match its sidecar"), std::string::npos) << msg;
+}
+
 TEST(Checkpoint, MismatchedArchitectureNamesTheParameter) {
   TempDir dir;
   mm::PoseNetwork compact(compact64(), mm::InitialState::upright_default());

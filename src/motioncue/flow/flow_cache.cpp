@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "motioncue/core/error.h"
+#include "motioncue/core/hash.h"
 #include "motioncue/core/npy.h"
-#include "motioncue/flow/hash.h"
 
 namespace motioncue::flow {
 

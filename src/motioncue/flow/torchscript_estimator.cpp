@@ -8,7 +8,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
-#include "motioncue/flow/hash.h"
+#include "motioncue/core/hash.h"
 
 namespace motioncue::flow {
 

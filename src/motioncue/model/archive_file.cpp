@@ -21,8 +21,10 @@ std::vector<std::uint8_t> archive_bytes(torch::serialize::OutputArchive& archive
 
 nlohmann::json archive_record(const std::filesystem::path& file,
                               const std::vector<std::uint8_t>& bytes) {
-  return {
-      {"file", file.filename().string()}, {"bytes", bytes.size()}, {"fnv1a64", fnv1a64_hex(bytes)}};
+  return {{"file", file.filename().string()},
+          {"bytes", bytes.size()},
+          {"hash", "fnv1a64"},
+          {"fnv1a64", fnv1a64_hex(bytes)}};
 }
 
 torch::serialize::InputArchive open_verified_archive(const std::filesystem::path& file,
@@ -33,13 +35,16 @@ torch::serialize::InputArchive open_verified_archive(const std::filesystem::path
   const std::string origin = file.string() + ".json";  // both checkpoint kinds' sidecar
   const json record = json_field_or(sidecar, "archive", json::object(), origin);
   const auto expected = json_field_or(record, "fnv1a64", std::string(), origin);
-  if (fnv1a64_hex(bytes) != expected)
+  // Records without "hash" come from before the checksum was corrected (sidecar version 1).
+  const bool legacy = json_field_or(record, "hash", std::string(), origin) != "fnv1a64";
+  const std::string actual = legacy ? legacy_checkpoint_checksum_hex(bytes) : fnv1a64_hex(bytes);
+  if (actual != expected)
     throw Error("checkpoint archive does not match its sidecar (corrupt, truncated or replaced)")
         .file(file.string())
         .expected("checksum " + expected + ", " +
                   std::to_string(json_field_or(record, "bytes", std::int64_t{0}, origin)) +
                   " bytes")
-        .found("checksum " + fnv1a64_hex(bytes) + ", " + std::to_string(bytes.size()) + " bytes");
+        .found("checksum " + actual + ", " + std::to_string(bytes.size()) + " bytes");
   detail::check_archive_tensors(bytes.data(), bytes.size(), file);
   torch::serialize::InputArchive archive;
   try {

@@ -17,7 +17,8 @@ class OutputArchive;
 namespace motioncue::model {
 
 std::vector<std::uint8_t> archive_bytes(torch::serialize::OutputArchive& archive);
-// The sidecar's "archive" record: {"file", "bytes", "fnv1a64"}.
+// The sidecar's "archive" record: {"file", "bytes", "hash": "fnv1a64", "fnv1a64"}. A record without
+// "hash" (written before the checksum was corrected) is checked with the legacy checksum.
 nlohmann::json archive_record(const std::filesystem::path& file,
                               const std::vector<std::uint8_t>& bytes);
 // Reads `file` after checking it against sidecar["archive"]; an Error names the file otherwise.

@@ -18,7 +18,8 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kFormat = "motioncue-checkpoint";
-constexpr int kVersion = 1;
+// 2: the archive record's checksum is FNV-1a proper ("hash": "fnv1a64"); 1: the legacy checksum.
+constexpr int kVersion = 2, kOldestVersion = 1;
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
@@ -36,11 +37,12 @@ json read_sidecar(const fs::path& file) {
   const json j = read_json_file(sidecar);
   if (!j.is_object() || json_field_or(j, "format", std::string(), sidecar.string()) != kFormat)
     throw Error("not a motioncue checkpoint sidecar").file(sidecar.string()).key("format");
-  if (json_field_or(j, "version", 0, sidecar.string()) != kVersion)
+  const int version = json_field_or(j, "version", 0, sidecar.string());
+  if (version < kOldestVersion || version > kVersion)
     throw Error("unsupported checkpoint version")
         .file(sidecar.string())
         .key("version")
-        .expected(std::to_string(kVersion))
+        .expected(std::to_string(kOldestVersion) + ".." + std::to_string(kVersion))
         .found(j.contains("version") ? j["version"].dump() : "none");
   return j;
 }
