@@ -27,13 +27,19 @@ def tracks_of(run):
     return tracks
 
 
+def points(person):
+    """keypoints_2d as (x, y) pairs: stored flat (24 x 2 numbers) in the per-frame JSON."""
+    flat = person["keypoints_2d"]
+    return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+
+
 def jitter(track):
     total = total_rel = 0.0
     count = 0
     for t in sorted(track):
         if t - 1 not in track or t + 1 not in track:
             continue
-        a, b, c = track[t - 1]["keypoints_2d"], track[t]["keypoints_2d"], track[t + 1]["keypoints_2d"]
+        a, b, c = (points(track[s]) for s in (t - 1, t, t + 1))
         side = track[t]["crop_side"]
         for p0, p1, p2 in zip(a, b, c):
             d = math.hypot(p2[0] - 2 * p1[0] + p0[0], p2[1] - 2 * p1[1] + p0[1])
@@ -42,7 +48,7 @@ def jitter(track):
             count += 1
     if count == 0:
         return None
-    return total / count, total_rel / count, count // len(next(iter(track.values()))["keypoints_2d"])
+    return total / count, total_rel / count, count // len(points(next(iter(track.values()))))
 
 
 def main():
