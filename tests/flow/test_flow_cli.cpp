@@ -2,7 +2,10 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -10,6 +13,7 @@
 
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
+#include "motioncue/core/files.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/flow/flo_io.h"
 #include "motioncue/flow/metrics.h"
@@ -80,6 +84,45 @@ TEST(FlowCli, DatasetPrecomputeThenAllHits) {
                        " --estimator farneback --resolution 64 --cache " + (dir / "c").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("0 flows cached already, 6 computed"), std::string::npos) << r.output;
+}
+
+// Two processes filling one cache at once (two ranks of a data-parallel run computing the same
+// pairs): both succeed, and every entry they left is whole, so a third run finds all of them and
+// reads the flow a cache filled by one process holds.
+TEST(FlowCli, TwoProcessesFillingOneCacheLeaveItWhole) {
+  testing::TempDir dir;
+  testing::write_sequence(dir / "unlabeled" / "s0", 12, {96, 80}, {1, 0});
+  const std::string args =
+      " flow --data " + dir.path().string() + " --estimator dis-fast --resolution 64 --cache ";
+  const std::string cli = std::string(MOTIONCUE_CLI) + " --quiet";
+  const std::string shared = (dir / "shared").string(), single = (dir / "single").string();
+  const std::string both = "(" + cli + args + shared + " > /dev/null 2>&1; echo $? > " +
+                           (dir / "a.rc").string() + ") & (" + cli + args + shared +
+                           " > /dev/null 2>&1; echo $? > " + (dir / "b.rc").string() + "); wait";
+  ASSERT_EQ(std::system(both.c_str()), 0);
+  EXPECT_EQ(read_file_text(dir / "a.rc"), "0\n");
+  EXPECT_EQ(read_file_text(dir / "b.rc"), "0\n");
+  const auto again = testing::run_cli(args + shared);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("22 flows cached already, 0 computed"), std::string::npos)
+      << again.output;
+  ASSERT_EQ(testing::run_cli(args + single).exit_code, 0);
+  std::vector<std::filesystem::path> entries;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(single))
+    if (e.is_regular_file()) entries.push_back(std::filesystem::relative(e.path(), single));
+  ASSERT_EQ(entries.size(), 22u);
+  // The same entries, each a whole 64 x 64 x 2 flow whose values match one process's to float16
+  // rounding (DIS may differ in the last bits between runs).
+  for (const auto& rel : entries) {
+    const auto got = read_npy(std::filesystem::path(shared) / rel).to_f32();
+    const auto want = read_npy(std::filesystem::path(single) / rel).to_f32();
+    ASSERT_EQ(got.size(), 64u * 64u * 2u) << rel;
+    ASSERT_EQ(want.size(), got.size()) << rel;
+    double worst = 0;
+    for (size_t i = 0; i < got.size(); ++i)
+      worst = std::max(worst, static_cast<double>(std::abs(got[i] - want[i])));
+    EXPECT_LT(worst, 0.05) << rel;
+  }
 }
 
 TEST(FlowCli, EvaluateAgainstGroundTruth) {
