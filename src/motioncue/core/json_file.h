@@ -38,9 +38,12 @@ T json_field_or(const nlohmann::json& object, const std::string& key, T fallback
   if constexpr (std::is_same_v<T, bool>) {
     if (!v.is_boolean()) detail::throw_json_field_type(origin, key, "true or false", v);
   } else if constexpr (std::is_integral_v<T>) {
-    if (!v.is_number_integer()) detail::throw_json_field_type(origin, key, "an integer", v);
-    if (std::is_unsigned_v<T> && v.is_number_integer() && !v.is_number_unsigned())
-      detail::throw_json_field_type(origin, key, "a non-negative integer", v);
+    if constexpr (std::is_unsigned_v<T>) {
+      if (!v.is_number_unsigned() && !(v.is_number_integer() && v.template get<long long>() >= 0))
+        detail::throw_json_field_type(origin, key, "a non-negative integer", v);
+    } else if (!v.is_number_integer()) {
+      detail::throw_json_field_type(origin, key, "an integer", v);
+    }
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!v.is_number()) detail::throw_json_field_type(origin, key, "a number", v);
   } else if constexpr (std::is_same_v<T, std::string>) {

@@ -18,14 +18,18 @@ struct Group::Impl {
 
 namespace {
 
+// The first line of a c10d error (the rest is a C++ backtrace).
+std::string first_line(const std::exception& e) {
+  const std::string what = e.what();
+  return what.substr(0, what.find('\n'));
+}
+
 // c10d reports a dead or missing peer as a c10::Error ("Connection closed by peer", "Timed out
 // waiting ..."): one line naming this rank and what it was doing.
 [[noreturn]] void collective_failed(const LaunchEnv& env, const char* what, const std::exception& e,
                                     std::chrono::milliseconds timeout) {
-  std::string reason = e.what();
-  reason = reason.substr(0, reason.find('\n'));
   throw Error(std::string(what) + " failed: another rank died or did not answer within " +
-              std::to_string(timeout.count() / 1000) + " s (" + reason + ")")
+              std::to_string(timeout.count() / 1000) + " s (" + first_line(e) + ")")
       .key("rank " + std::to_string(env.rank) + " of " + std::to_string(env.world_size));
 }
 
@@ -57,9 +61,7 @@ Group::Group(const LaunchEnv& env, std::chrono::milliseconds timeout)
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    std::string reason = e.what();
-    reason = reason.substr(0, reason.find('\n'));
-    throw Error("could not join the distributed group (" + reason + ")")
+    throw Error("could not join the distributed group (" + first_line(e) + ")")
         .key("rank " + std::to_string(env.rank) + " of " + std::to_string(env.world_size))
         .expected(env.rendezvous_file.empty() ? "every rank reaching " + env.master_addr + ":" +
                                                     std::to_string(env.master_port) + " within " +
