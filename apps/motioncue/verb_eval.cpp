@@ -1,12 +1,17 @@
-// motioncue eval: score a checkpoint on a split with MPJPE, PA-MPJPE, PVE and acceleration error.
+// motioncue eval: score a checkpoint on a split with MPJPE, PA-MPJPE, PVE and acceleration error,
+// or on a SPIN-layout test archive under a published protocol.
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/files.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/eval/evaluator.h"
+#include "motioncue/eval/protocol.h"
 #include "motioncue/eval/table.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
@@ -17,15 +22,72 @@ namespace {
 
 struct EvalOptions {
   std::string checkpoint, data, split = "test", out, predictions, body_model, device = "auto";
+  std::string protocol, images, h36m_regressor, body_male, body_female;
   int batch_size = 32;
 };
+
+// --protocol: a SPIN-layout test archive scored the way published tables are (protocol.h).
+void evaluate_protocol(const EvalOptions& o) {
+  namespace mc = motioncue;
+  namespace fs = std::filesystem;
+  const auto protocol = mc::eval::parse_protocol(o.protocol);
+  if (o.h36m_regressor.empty())
+    throw mc::Error("a published protocol scores the joints of the Human3.6M regressor")
+        .key("--h36m-regressor")
+        .expected("J_regressor_h36m.npy (17 x V), as distributed with SPIN");
+  if (!o.predictions.empty())
+    throw mc::Error("--save-predictions applies to benchmark splits, not to --protocol")
+        .key("--save-predictions");
+  const fs::path npz = o.data;
+  if (!fs::is_regular_file(npz))
+    throw mc::Error("with --protocol, --data is a SPIN-layout test archive (.npz)")
+        .file(npz.string())
+        .key("--data");
+  const auto device = mc::train::resolve_device(o.device);
+  const auto body = mc::train::load_body_model(o.body_model, device);
+  auto loaded = mc::model::load_checkpoint(o.checkpoint, body.hash());
+  loaded.network->to(device);
+  loaded.network->set_train(false);
+  std::optional<mc::body::BodyModel> male, female;
+  if (!o.body_male.empty()) male = mc::train::load_body_model(o.body_male, device);
+  if (!o.body_female.empty()) female = mc::train::load_body_model(o.body_female, device);
+  const auto split = mc::eval::ProtocolSplit::open(
+      npz, protocol, o.images.empty() ? npz.parent_path() : fs::path(o.images));
+  mc::eval::ProtocolBodies bodies;
+  bodies.neutral = &body;
+  bodies.male = male ? &*male : nullptr;
+  bodies.female = female ? &*female : nullptr;
+  bodies.h36m_regressor = mc::eval::load_h36m_regressor(o.h36m_regressor, body.num_vertices());
+  mc::eval::ProtocolOptions po;
+  po.resolution = loaded.network->config().resolution;
+  po.batch_size = o.batch_size;
+  const auto r = mc::eval::evaluate_protocol(*loaded.network, bodies, split, po);
+  mc::write_file_atomic(o.out, mc::eval::to_json(r).dump(2) + "\n");
+  std::printf("%s, %lld images: MPJPE %.1f mm, PA-MPJPE %.1f mm", o.protocol.c_str(),
+              static_cast<long long>(r.frames), r.mpjpe, r.pa_mpjpe);
+  if (r.pve >= 0) std::printf(", PVE %.1f mm", r.pve);
+  if (r.pck150 >= 0) std::printf(", PCK@150mm %.1f %%, AUC %.1f %%", r.pck150, r.auc);
+  std::printf("\n");
+}
 
 motioncue::cli::VerbRegistration register_eval(
     "eval", "Evaluate a checkpoint on a split of a benchmark", [](CLI::App& app) {
       auto o = std::make_shared<EvalOptions>();
       app.add_option("--checkpoint", o->checkpoint, "network checkpoint")->required();
-      app.add_option("--data", o->data, "benchmark root, or a split folder of sequences")
+      app.add_option("--data", o->data,
+                     "benchmark root, a split folder of sequences, or with --protocol a "
+                     "SPIN-layout test archive (.npz)")
           ->required();
+      app.add_option("--protocol", o->protocol,
+                     "score as published tables do: 3dpw, h36m-p1, h36m-p2 or mpi-inf-3dhp "
+                     "(docs/PROTOCOLS.md)");
+      app.add_option("--images", o->images,
+                     "with --protocol: folder the archive's imgname is relative to (default: "
+                     "the archive's folder)");
+      app.add_option("--h36m-regressor", o->h36m_regressor,
+                     "with --protocol: Human3.6M joint regressor .npy (17 x V)");
+      app.add_option("--body-male", o->body_male, "with --protocol 3dpw: male body .npz");
+      app.add_option("--body-female", o->body_female, "with --protocol 3dpw: female body .npz");
       app.add_option("--split", o->split, "split under the benchmark root (test, val, ...)");
       app.add_option("--out", o->out, "result JSON")->required();
       app.add_option("--save-predictions", o->predictions,
@@ -42,6 +104,7 @@ motioncue::cli::VerbRegistration register_eval(
           if (!out->empty() && !parent.empty() && !fs::is_directory(parent))
             throw mc::Error("output folder does not exist").file(parent.string());
         }
+        if (!o->protocol.empty()) return evaluate_protocol(*o);
         fs::path split = o->data;
         if (fs::is_directory(split / o->split)) {
           split /= o->split;

@@ -6,15 +6,23 @@
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/videoio.hpp>
+
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "../support/cli_fixtures.h"
 #include "../support/compact_network.h"
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
+#include "motioncue/body/body_model.h"
 #include "motioncue/core/files.h"
+#include "motioncue/core/npy.h"
+#include "motioncue/core/npz.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/pytorch_io.h"
 
@@ -160,4 +168,87 @@ TEST(CliWorkflow, PreparedVideoIsRefinedOn) {
       fs::absolute(prepared).string());
   ASSERT_EQ(refined.exit_code, 0) << refined.output;
   EXPECT_NE(refined.output.find(prepared.string()), std::string::npos) << refined.output;
+}
+
+namespace {
+
+// The real clip of ../shared/real when it is there (docs/WORKFLOW.md's own example), else a video
+// file written from the tiny benchmark's rendered test frames.
+fs::path raw_video(const fs::path& tmp) {
+  const fs::path real = fs::path(MOTIONCUE_FIXTURES) / ".." / ".." / ".." / "shared" / "real" /
+                        "posetrack18_000001" / "000001_mpiinew_test.mp4";
+  if (fs::is_regular_file(real)) return real;
+  fs::path frames;
+  for (const auto& e : fs::directory_iterator(motioncue::testing::tiny_benchmark() / "test"))
+    if (fs::is_directory(e.path() / "frames")) frames = e.path() / "frames";
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(frames)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  const fs::path video = tmp / "own.avi";
+  const cv::Mat first = cv::imread(files.front().string());
+  cv::VideoWriter writer(video.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 25,
+                         first.size());
+  EXPECT_TRUE(writer.isOpened());
+  for (const auto& f : files) writer.write(cv::imread(f.string()));
+  return video;
+}
+
+}  // namespace
+
+// docs/WORKFLOW.md end to end: a SPIN-layout checkpoint and a raw video file in; a refined
+// checkpoint, its score under a published protocol (on a SPIN-layout archive: the labeled split's,
+// with a stand-in Human3.6M regressor) and the inference outputs of the same video out.
+TEST(CliWorkflow, SpinCheckpointAndRawVideoToRefinedScoredAndInferred) {
+  motioncue::testing::TempDir tmp;
+  const auto data = motioncue::testing::tiny_benchmark();
+  const auto base = tmp / "base.ckpt";
+  ASSERT_EQ(run_cli("import --pytorch " + kSpinFixture.string() +
+                    " --backbone compact --resolution 64 --out " + base.string())
+                .exit_code,
+            0);
+  const fs::path video = raw_video(tmp.path());
+  const auto prepared = tmp / "videos";
+  const auto prep = run_cli("video prepare " + video.string() + " --out " + prepared.string() +
+                            " --boxes full --min-length 4");
+  ASSERT_EQ(prep.exit_code, 0) << prep.output;
+
+  const auto refined = tmp / "refined";
+  const auto refine = run_cli("refine --init " + base.string() + " --data " + data.string() +
+                              " --out " + refined.string() + motioncue::testing::quick("refine") +
+                              " --set refine.flow=dis-medium --set refine.unlabeled_split=" +
+                              fs::absolute(prepared).string());
+  ASSERT_EQ(refine.exit_code, 0) << refine.output;
+  ASSERT_TRUE(fs::is_regular_file(refined / "best.ckpt"));
+
+  const auto vertices = motioncue::body::load_default_model().num_vertices();
+  const at::Tensor regressor = torch::rand({17, vertices});
+  const at::Tensor normalised = (regressor / regressor.sum(1, true)).contiguous();
+  motioncue::write_npy(
+      tmp / "J_regressor_h36m.npy",
+      motioncue::NpyArray::from_f32(
+          {17, vertices}, std::vector<float>(normalised.data_ptr<float>(),
+                                             normalised.data_ptr<float>() + normalised.numel())));
+  const auto archive = data / "labeled" / "annotations.npz";
+  for (const std::string protocol : {"h36m-p1", "3dpw"}) {
+    const auto out = tmp / (protocol + ".json");
+    const auto eval = run_cli("eval --protocol " + protocol + " --checkpoint " +
+                              (refined / "best.ckpt").string() + " --data " + archive.string() +
+                              " --h36m-regressor " + (tmp / "J_regressor_h36m.npy").string() +
+                              " --out " + out.string());
+    ASSERT_EQ(eval.exit_code, 0) << eval.output;
+    EXPECT_NE(eval.output.find("PA-MPJPE"), std::string::npos) << eval.output;
+    const auto result = nlohmann::json::parse(motioncue::read_file_text(out));
+    EXPECT_EQ(result["protocol"], protocol);
+    EXPECT_GT(result["frames"].get<int>(), 0);
+    EXPECT_GT(result["mpjpe_mm"].get<double>(), 0.0);
+    EXPECT_EQ(result.contains("pve_mm"), protocol == "3dpw");
+  }
+
+  const auto inferred = tmp / "inferred";
+  const auto infer =
+      run_cli("infer " + video.string() + " --checkpoint " + (refined / "best.ckpt").string() +
+              " --boxes full --out " + inferred.string());
+  ASSERT_EQ(infer.exit_code, 0) << infer.output;
+  ASSERT_TRUE(fs::is_directory(inferred / "frames")) << infer.output;
+  EXPECT_FALSE(fs::is_empty(inferred / "frames"));
 }

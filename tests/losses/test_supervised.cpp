@@ -147,3 +147,17 @@ TEST(SupervisedLoss, RejectsWrongShapes) {
 }
 
 }  // namespace
+
+// SPIN's prior where it is finite; beyond s = -2 a straight continuation that stays finite and
+// keeps pushing the scale up (a random network starts there; see camera_prior).
+TEST(SupervisedLoss, CameraPriorIsSpinsAndStaysFiniteForNegativeScales) {
+  const auto s = torch::tensor({1.0, 0.1, -0.5, -1.9}, torch::kDouble);
+  EXPECT_TRUE(
+      torch::allclose(motioncue::losses::camera_prior(s), (-10.0 * s).exp().pow(2), 1e-12, 0));
+  const auto far = torch::tensor({-2.5, -10.0, -1000.0}, torch::kFloat).requires_grad_();
+  const auto value = motioncue::losses::camera_prior(far);
+  value.sum().backward();
+  EXPECT_TRUE(torch::isfinite(value).all().item<bool>());
+  EXPECT_TRUE((far.grad() < 0).all().item<bool>());  // descent raises the scale
+  EXPECT_GT(value[2].item<double>(), value[1].item<double>());
+}

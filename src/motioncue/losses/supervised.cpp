@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
+
 #include "motioncue/core/tensor_checks.h"
 #include "motioncue/losses/keypoints.h"
 
@@ -20,6 +22,12 @@ at::Tensor masked_mse(const at::Tensor& pred, const at::Tensor& target, const at
 }
 
 }  // namespace
+
+at::Tensor camera_prior(const at::Tensor& scale) {
+  constexpr double kKnee = 40.0;  // exp(40) ~ 2e17: far above any loss a training survives
+  const at::Tensor x = -20.0 * scale;
+  return x.clamp_max(kKnee).exp() + std::exp(kKnee) * (x - kKnee).relu();
+}
 
 SupervisedTerms supervised_loss(const at::Tensor& pred_rotmats, const at::Tensor& pred_betas,
                                 const at::Tensor& pred_cam, const at::Tensor& pred_keypoints3d,
@@ -53,7 +61,7 @@ SupervisedTerms supervised_loss(const at::Tensor& pred_rotmats, const at::Tensor
   raw["kp2d"] = {weights.kp2d, keypoints_2d_loss(project_normalized(pred_keypoints3d, pred_cam),
                                                  targets.keypoints2d)};
   raw["kp3d"] = {weights.kp3d, keypoints_3d_loss(pred_keypoints3d, targets.keypoints3d)};
-  raw["cam_reg"] = {weights.cam_reg, n > 0 ? (-10.0 * scale).exp().pow(2).mean() : scale.sum()};
+  raw["cam_reg"] = {weights.cam_reg, n > 0 ? camera_prior(scale).mean() : scale.sum()};
 
   SupervisedTerms out;
   at::Tensor sum;

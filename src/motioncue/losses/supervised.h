@@ -34,6 +34,12 @@ struct SupervisedTerms {
 // keypoints_3d_loss (pelvis-centred, confidence-weighted); cam_reg: mean(exp(-10 s)^2).
 // pred_rotmats N x 24 x 3 x 3, pred_betas N x 10, pred_cam N x 3 (s, tx, ty),
 // pred_keypoints3d N x 24 x 3 (the body model's keypoints).
+// SPIN's camera prior exp(-10 s)^2 = exp(-20 s) per prediction, continued linearly (value and
+// slope matched) where -20 s > 40, i.e. s < -2: there the exponential overflows float for s < -4.4
+// and a network whose scales start negative (random weights) would stop with an infinite loss
+// instead of being pushed back to positive scales.
+at::Tensor camera_prior(const at::Tensor& scale);
+
 SupervisedTerms supervised_loss(const at::Tensor& pred_rotmats, const at::Tensor& pred_betas,
                                 const at::Tensor& pred_cam, const at::Tensor& pred_keypoints3d,
                                 const SupervisedTargets& targets,

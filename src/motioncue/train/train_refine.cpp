@@ -144,6 +144,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
           supervised_forward(network, body, labeled_loader.next(), losses::SupervisedWeights{});
       total = w_frame * sup.total;
       logged["supervised"] = sup.total.item<double>();
+      for (const auto& [k, v] : sup.terms) logged[k] = v.item<double>();
     }
     if (use_pairs) {
       const UnlabeledTerms u = unlabeled_forward(network, body, pair_loader->next(), uw, uo);

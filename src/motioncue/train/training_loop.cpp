@@ -120,10 +120,14 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
     progress_ =
         std::make_unique<Progress>(settings_.label, last_step() - settings_.first_step, "step");
   const double value = loss.item<double>();
-  if (!std::isfinite(value))
+  if (!std::isfinite(value)) {
+    std::string terms;
+    for (const auto& [k, v] : logged)
+      if (!std::isfinite(v)) terms += (terms.empty() ? "" : ", ") + k + " = " + std::to_string(v);
     throw Error(settings_.label + " diverged: the loss is not finite at step " +
                 std::to_string(step))
-        .found(std::to_string(value));
+        .found(terms.empty() ? std::to_string(value) : terms);
+  }
   if (base_lrs_.empty())
     for (const auto& group : optimizer.param_groups())
       base_lrs_.push_back(group.options().get_lr());
