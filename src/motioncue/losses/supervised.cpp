@@ -24,9 +24,10 @@ at::Tensor masked_mse(const at::Tensor& pred, const at::Tensor& target, const at
 }  // namespace
 
 at::Tensor camera_prior(const at::Tensor& scale) {
-  constexpr double kKnee = 40.0;  // exp(40) ~ 2e17: far above any loss a training survives
-  const at::Tensor x = -20.0 * scale;
-  return x.clamp_max(kKnee).exp() + std::exp(kKnee) * (x - kKnee).relu();
+  // Written as SPIN writes it below the knee, so that earlier runs reproduce to the bit.
+  constexpr double kKnee = 20.0;  // in -10 s; exp(2 * 20) ~ 2e17 is far above any sane loss
+  const at::Tensor y = -10.0 * scale;
+  return y.clamp_max(kKnee).exp().pow(2) + 2.0 * std::exp(2.0 * kKnee) * (y - kKnee).relu();
 }
 
 SupervisedTerms supervised_loss(const at::Tensor& pred_rotmats, const at::Tensor& pred_betas,
