@@ -23,6 +23,13 @@ VerbRegistration::VerbRegistration(std::string name, std::string help,
 
 const std::vector<Verb>& registered_verbs() { return verbs(); }
 
+void add_body_options(CLI::App& app, BodyFiles& files) {
+  app.add_option("--body-model", files.model,
+                 "body model .npz in SMPL's layout (default: built-in)");
+  app.add_option("--keypoint-regressor", files.keypoint_regressor,
+                 "with --body-model: SPIN's J_regressor_extra.npy (9 x V), or 24 x V keypoints");
+}
+
 void add_config_options(CLI::App& app, ConfigOptions& options) {
   app.add_option("--config", options.config_file, "YAML config file (keys as in the defaults)");
   app.add_option("--set", options.overrides, "override a config key: key=value (repeatable)")

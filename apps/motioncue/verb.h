@@ -35,6 +35,11 @@ struct ConfigOptions {
   std::vector<std::string> overrides;
 };
 void add_config_options(CLI::App& app, ConfigOptions& options);
+// --body-model FILE and --keypoint-regressor FILE, for the verbs that pose bodies.
+struct BodyFiles {
+  std::string model, keypoint_regressor;
+};
+void add_body_options(CLI::App& app, BodyFiles& files);
 // Defaults, then the file, then the overrides, in that order.
 Config resolve_config(const std::string& defaults_yaml, const std::string& verb,
                       const ConfigOptions& options);

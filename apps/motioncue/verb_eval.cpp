@@ -21,7 +21,8 @@
 namespace {
 
 struct EvalOptions {
-  std::string checkpoint, data, split = "test", out, predictions, body_model, device = "auto";
+  std::string checkpoint, data, split = "test", out, predictions, device = "auto";
+  motioncue::cli::BodyFiles body;
   std::string protocol, images, h36m_regressor, body_male, body_female;
   int batch_size = 32;
 };
@@ -44,7 +45,7 @@ void evaluate_protocol(const EvalOptions& o) {
         .file(npz.string())
         .key("--data");
   const auto device = mc::train::resolve_device(o.device);
-  const auto body = mc::train::load_body_model(o.body_model, device);
+  const auto body = mc::train::load_body_model(o.body.model, device, o.body.keypoint_regressor);
   auto loaded = mc::model::load_checkpoint(o.checkpoint, body.hash());
   loaded.network->to(device);
   loaded.network->set_train(false);
@@ -92,7 +93,7 @@ motioncue::cli::VerbRegistration register_eval(
       app.add_option("--out", o->out, "result JSON")->required();
       app.add_option("--save-predictions", o->predictions,
                      ".npz with pred_joints, gt_joints (mm), sequence, frame");
-      app.add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
+      motioncue::cli::add_body_options(app, o->body);
       app.add_option("--device", o->device, "auto, cpu or cuda");
       app.add_option("--batch-size", o->batch_size, "frames per batch");
       app.callback([o] {
@@ -120,7 +121,8 @@ motioncue::cli::VerbRegistration register_eval(
               .found(o->split);
         }
         const auto device = mc::train::resolve_device(o->device);
-        const auto body = mc::train::load_body_model(o->body_model, device);
+        const auto body =
+            mc::train::load_body_model(o->body.model, device, o->body.keypoint_regressor);
         auto loaded = mc::model::load_checkpoint(o->checkpoint, body.hash());
         loaded.network->to(device);
         loaded.network->set_train(false);

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 namespace mc = motioncue;
 
 struct ImportOptions {
-  std::string pytorch, out, body_model;
+  std::string pytorch, out;
+  mc::cli::BodyFiles body;
   mc::model::NetworkConfig network;
   mc::model::ImportOptions weights;
 };
@@ -40,7 +41,7 @@ void import_checkpoint(const ImportOptions& o) {
   mc::model::validate(o.network);
   // The body the network is meant to pose: recorded, so that a later verb given another body
   // refuses the checkpoint instead of posing the wrong one.
-  const auto body = mc::train::load_body_model(o.body_model, c10::kCPU);
+  const auto body = mc::train::load_body_model(o.body.model, c10::kCPU, o.body.keypoint_regressor);
   mc::model::PoseNetwork network(o.network, mc::model::InitialState::upright_default());
   const auto report = mc::model::import_pytorch_weights(o.pytorch, network, o.weights);
   const nlohmann::json meta = {{"kind", "imported"},
@@ -79,8 +80,7 @@ mc::cli::VerbRegistration register_import(
           ->required();
       app.add_option("--iterations", o->network.iterations, "regressor iterations (SPIN: 3)");
       app.add_option("--out", o->out, "new checkpoint file")->required();
-      app.add_option("--body-model", o->body_model,
-                     "body model .npz the network poses (default: built-in)");
+      mc::cli::add_body_options(app, o->body);
       app.add_flag("--allow-missing", o->weights.allow_missing,
                    "network tensors the file lacks keep their initial values");
       app.add_flag("--allow-unexpected", o->weights.allow_unexpected,

@@ -18,7 +18,11 @@ motioncue::cli::VerbRegistration register_infer(
       app.add_option("input", o->input, "an image, a folder of images or a video file")->required();
       app.add_option("--checkpoint", o->checkpoint, "trained network checkpoint")->required();
       app.add_option("--out", o->out, "output folder (must not exist or be empty)")->required();
-      app.add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
+      app.add_option("--body-model", o->body_model,
+                     "body model .npz in SMPL's layout (default: built-in)");
+      app.add_option(
+          "--keypoint-regressor", o->keypoint_regressor,
+          "with --body-model: SPIN's J_regressor_extra.npy (9 x V), or 24 x V keypoints");
       app.add_option(
           "--boxes", o->boxes,
           "person boxes: detector (MoveNet multipose, default), hog, full, coco (the annotated "

@@ -15,7 +15,8 @@ namespace {
 
 struct MotionStudyCli {
   std::string checkpoint, data, split = "test", estimator = "dis-medium", gaps = "1,3,5,7", out;
-  std::string flow_cache, body_model, device = "auto";
+  std::string flow_cache, device = "auto";
+  motioncue::cli::BodyFiles body;
   int resolution = 0, batch_size = 32;
 };
 
@@ -34,7 +35,7 @@ motioncue::cli::VerbRegistration register_motion_study(
       app.add_option("--out", o->out, "result JSON")->required();
       app.add_option("--resolution", o->resolution, "crop size (default: the checkpoint's)");
       app.add_option("--flow-cache", o->flow_cache, "flow cache folder (default: none)");
-      app.add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
+      motioncue::cli::add_body_options(app, o->body);
       app.add_option("--device", o->device, "auto, cpu or cuda");
       app.add_option("--batch-size", o->batch_size, "crops per network call");
       app.callback([o] {
@@ -52,7 +53,8 @@ motioncue::cli::VerbRegistration register_motion_study(
         if (std::filesystem::is_directory(split / o->split)) split /= o->split;
         const auto dataset = mc::data::VideoDataset::open(split);
         const auto device = mc::train::resolve_device(o->device);
-        const auto body = mc::train::load_body_model(o->body_model, device);
+        const auto body =
+            mc::train::load_body_model(o->body.model, device, o->body.keypoint_regressor);
         auto loaded = mc::model::load_checkpoint(o->checkpoint, body.hash());
         loaded.network->to(device);
         loaded.network->set_train(false);

@@ -46,13 +46,14 @@ namespace fs = std::filesystem;
 namespace mc = motioncue;
 
 struct TemporalTrainOptions {
-  std::string init, data, out, labeled, body_model, device = "auto", flow = "oracle", flow_cache;
+  std::string init, data, out, labeled, device = "auto", flow = "oracle", flow_cache;
+  mc::cli::BodyFiles body;
   mc::temporal::ContextTrainingOptions training;
 };
 
 struct TemporalEvalOptions {
-  std::string checkpoint, context, data, split = "test", out, predictions, body_model,
-                                         device = "auto", filter;
+  std::string checkpoint, context, data, split = "test", out, predictions, device = "auto", filter;
+  mc::cli::BodyFiles body;
   int batch_size = 32;
   mc::temporal::OneEuroOptions one_euro;
   bool optimise = false;
@@ -77,7 +78,8 @@ std::string temporal_train_settings(const TemporalTrainOptions& o) {
   n["init"] = o.init;
   n["data"] = o.data;
   n["labeled"] = o.labeled;
-  n["body_model"] = o.body_model;
+  n["body_model"] = o.body.model;
+  n["keypoint_regressor"] = o.body.keypoint_regressor;
   n["device"] = o.device;
   n["flow"] = o.flow;
   n["flow_cache"] = o.flow_cache;
@@ -96,7 +98,10 @@ void read_temporal_train_settings(const mc::Config& c, TemporalTrainOptions& o) 
   o.init = c.get<std::string>("init");
   o.data = c.get<std::string>("data");
   o.labeled = c.get<std::string>("labeled");
-  o.body_model = c.get<std::string>("body_model");
+  o.body.model = c.get<std::string>("body_model");
+  // Runs recorded before the key existed used the model file's own keypoints.
+  if (c.has("keypoint_regressor"))
+    o.body.keypoint_regressor = c.get<std::string>("keypoint_regressor");
   o.device = c.get<std::string>("device");
   o.flow = c.get<std::string>("flow");
   o.flow_cache = c.get<std::string>("flow_cache");
@@ -116,7 +121,7 @@ void train_temporal_run(const mc::RunDir& run, TemporalTrainOptions& o,
                         const mc::temporal::ContextTrainingControl& control,
                         const std::string& folder) {
   const auto device = mc::train::resolve_device(o.device);
-  const auto body = mc::train::load_body_model(o.body_model, device);
+  const auto body = mc::train::load_body_model(o.body.model, device, o.body.keypoint_regressor);
   auto loaded = mc::model::load_checkpoint(o.init, body.hash());
   auto& network = *loaded.network;
   network.to(device);
@@ -193,7 +198,7 @@ void add_train(CLI::App& app) {
   sub->add_option("--flow", o->flow, "flow estimator name, or oracle");
   sub->add_option("--flow-cache", o->flow_cache, "flow cache folder (empty: none)");
   sub->add_option("--seed", o->training.seed, "seed");
-  sub->add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
+  mc::cli::add_body_options(*sub, o->body);
   sub->add_option("--device", o->device, "auto, cpu or cuda");
   sub->add_option("--resume", *resume,
                   "continue a run stopped by --stop-after in this folder, with its recorded "
@@ -252,11 +257,11 @@ void add_eval(CLI::App& app) {
   sub->add_option("--opt-smooth", o->optimiser.smooth_weight, "smoothness weight");
   sub->add_option("--opt-anchor", o->optimiser.anchor_weight, "anchor weight");
   sub->add_option("--batch-size", o->batch_size, "frames per batch");
-  sub->add_option("--body-model", o->body_model, "body model .npz (default: built-in)");
+  mc::cli::add_body_options(*sub, o->body);
   sub->add_option("--device", o->device, "auto, cpu or cuda");
   sub->callback([o] {
     const auto device = mc::train::resolve_device(o->device);
-    const auto body = mc::train::load_body_model(o->body_model, device);
+    const auto body = mc::train::load_body_model(o->body.model, device, o->body.keypoint_regressor);
     auto loaded = mc::model::load_checkpoint(o->checkpoint, body.hash());
     auto& network = *loaded.network;
     network.to(device);

@@ -147,3 +147,36 @@ TEST(ModelFile, UnknownTopologyWithoutKeypointsThrowsWhenKeypointsAreNeeded) {
     EXPECT_NE(std::string(e.what()).find("J_regressor_keypoints"), std::string::npos);
   }
 }
+
+// SPIN's J_regressor_extra (9 x V) completes SMPL's keypoints: the hips, neck and head rows become
+// its rows, the limbs stay the kinematic joints; a 24 x V file replaces all. Either changes the
+// model's hash (a checkpoint records which keypoints it was trained with).
+TEST(ModelFile, KeypointRegressorFileReplacesTheKeypoints) {
+  t::TempDir dir;
+  motioncue::write_npz(dir / "smpl.npz", t::smpl_layout_model(4), false);
+  const auto plain = b::BodyModel::load(dir / "smpl.npz");
+  torch::manual_seed(9);
+  const auto extra = torch::rand({9, 6890}, torch::kDouble) / 6890.0;
+  motioncue::write_npy(dir / "J_regressor_extra.npy", t::f64_array(extra));
+  const auto spin = b::BodyModel::load(dir / "smpl.npz", dir / "J_regressor_extra.npy");
+  EXPECT_NE(spin.hash(), plain.hash());
+  const int replaced[9] = {2, 3, 12, 13, 14, 15, 16, 17, 18};
+  for (int i = 0; i < 9; ++i)
+    EXPECT_TRUE(torch::allclose(spin.keypoint_regressor()[replaced[i]].to(torch::kDouble), extra[i],
+                                0, 1e-9));
+  EXPECT_TRUE(torch::equal(spin.keypoint_regressor()[0], plain.keypoint_regressor()[0]));
+
+  const auto all = torch::rand({24, 6890}, torch::kDouble) / 6890.0;
+  motioncue::write_npy(dir / "k24.npy", t::f64_array(all));
+  const auto full = b::BodyModel::load(dir / "smpl.npz", dir / "k24.npy");
+  EXPECT_TRUE(torch::allclose(full.keypoint_regressor().to(torch::kDouble), all, 0, 1e-9));
+
+  motioncue::write_npy(dir / "bad.npy", t::f64_array(torch::rand({9, 100}, torch::kDouble)));
+  try {
+    b::BodyModel::load(dir / "smpl.npz", dir / "bad.npy");
+    ADD_FAILURE() << "a 9 x 100 regressor for a 6890-vertex body loaded";
+  } catch (const motioncue::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.npy"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("9 x 6890"), std::string::npos) << e.what();
+  }
+}

@@ -26,8 +26,11 @@ struct BodyOutput {
 
 class BodyModel {
  public:
-  // Reads and validates a model file; every problem names the file and the key.
-  static BodyModel load(const std::filesystem::path& npz);
+  // Reads and validates a model file; every problem names the file and the key. A keypoint
+  // regressor file (.npy), when given, replaces the file's keypoints: 9 x V is SPIN's
+  // J_regressor_extra (keypoint_fallback.h), 24 x V all 24 keypoints. It joins the hash.
+  static BodyModel load(const std::filesystem::path& npz,
+                        const std::filesystem::path& keypoint_regressor = {});
 
   // rotmats: N x 24 x 3 x 3 (joint 0 global, the others relative to their parents);
   // betas: N x B with B <= num_betas() (missing betas are zero). No translation is applied.

@@ -58,4 +58,12 @@ at::Tensor fallback_keypoint_regressor(const at::Tensor& j_regressor,
   return k;
 }
 
+at::Tensor with_spin_extra_joints(const at::Tensor& keypoints, const at::Tensor& extra) {
+  const int rows[kSpinExtraJoints] = {kKpRightHip, kKpLeftHip, kKpNeck, kKpHeadTop, kKpPelvis,
+                                      kKpThorax,   kKpSpine,   kKpJaw,  kKpHead};
+  at::Tensor k = keypoints.clone();
+  for (std::int64_t i = 0; i < kSpinExtraJoints; ++i) k[rows[i]] = extra[i].to(k.scalar_type());
+  return k;
+}
+
 }  // namespace motioncue::body

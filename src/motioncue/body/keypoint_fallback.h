@@ -20,4 +20,11 @@ at::Tensor fallback_keypoint_regressor(const at::Tensor& j_regressor,
                                        const std::map<std::string, std::int64_t>& landmarks,
                                        std::int64_t num_vertices);
 
+// SPIN's 9 extra joints (J_regressor_extra.npy, 9 x V) in its order: right hip, left hip, neck,
+// head top, pelvis, thorax, spine, jaw, head. Returns `keypoints` (24 x V) with those 9 rows
+// replaced, so the hips, neck and head are SPIN's (LSP/MPII/Human3.6M) definitions rather than
+// the kinematic joints.
+at::Tensor with_spin_extra_joints(const at::Tensor& keypoints, const at::Tensor& extra);
+inline constexpr std::int64_t kSpinExtraJoints = 9;
+
 }  // namespace motioncue::body

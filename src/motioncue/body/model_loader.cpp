@@ -3,39 +3,59 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <cstdio>
 #include <set>
 
 #include "motioncue/body/body_model.h"
 #include "motioncue/body/joint_sets.h"
 #include "motioncue/body/keypoint_fallback.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/hash.h"
+#include "motioncue/core/npy.h"
 #include "motioncue/core/npz.h"
 
 namespace motioncue::body {
 namespace {
 
-// FNV-1a, 64 bit, over key names, dtypes, shapes and bytes of every array in key order.
-std::string content_hash(const Npz& npz) {
-  std::uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](const void* data, std::size_t size) {
-    const auto* p = static_cast<const std::uint8_t*>(data);
-    for (std::size_t i = 0; i < size; ++i) {
-      h ^= p[i];
-      h *= 1099511628211ULL;
-    }
-  };
+// Body hashes recorded in checkpoints start FNV-1a from this basis (the true one short of its
+// last digit, core/hash.h); kept so that every recorded body still matches its file.
+constexpr std::uint64_t kBodyHashBasis = 1469598103934665603ULL;
+
+// FNV-1a over key names, dtypes, shapes and bytes of every array in key order, continuing `h`.
+std::uint64_t mix_arrays(const Npz& npz, std::uint64_t h) {
   for (const auto& key : npz.keys()) {
     const NpyArray& a = npz.at(key);
-    mix(key.data(), key.size() + 1);
+    h = fnv1a64(key.data(), key.size() + 1, h);
     const std::string d = dtype_descr(a.dtype);
-    mix(d.data(), d.size() + 1);
-    for (std::int64_t s : a.shape) mix(&s, sizeof(s));
-    mix(a.bytes.data(), a.bytes.size());
+    h = fnv1a64(d.data(), d.size() + 1, h);
+    for (std::int64_t s : a.shape) h = fnv1a64(&s, sizeof(s), h);
+    h = fnv1a64(a.bytes.data(), a.bytes.size(), h);
   }
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return h;
+}
+
+// The replacement keypoint regressor of BodyModel::load, checked against the model.
+at::Tensor read_keypoint_regressor(const std::filesystem::path& file, std::int64_t nv,
+                                   const at::Tensor& base, Npz& hashed) {
+  const NpyArray a = read_npy(file);
+  const std::int64_t rows = a.shape.size() == 2 ? a.shape[0] : -1;
+  if (a.dtype == DType::kStr || a.shape.size() != 2 || a.shape[1] != nv ||
+      (rows != kSpinExtraJoints && rows != kNumKeypoints))
+    throw Error("a keypoint regressor must be 9 x V (SPIN's J_regressor_extra) or 24 x V")
+        .file(file.string())
+        .expected("9 x " + std::to_string(nv) + " or 24 x " + std::to_string(nv))
+        .found(dtype_name(a.dtype) + " " + a.shape_string());
+  const std::vector<double> v = a.to_f64();
+  for (double x : v)
+    if (!std::isfinite(x)) throw Error("array contains NaN or infinite values").file(file.string());
+  hashed.set("keypoint_regressor_file", a);
+  const at::Tensor r = torch::tensor(v, torch::kDouble).reshape({rows, nv});
+  if (rows == kNumKeypoints) return r;
+  if (!base.defined())
+    throw Error(
+        "SPIN's 9 extra joints complete a keypoint regressor, and this model has none to complete "
+        "(no J_regressor_keypoints, no landmarks, not SMPL's topology); give a 24 x V regressor")
+        .file(file.string());
+  return with_spin_extra_joints(base, r);
 }
 
 class Reader {
@@ -100,12 +120,12 @@ class Reader {
 
 }  // namespace
 
-BodyModel BodyModel::load(const std::filesystem::path& path) {
+BodyModel BodyModel::load(const std::filesystem::path& path,
+                          const std::filesystem::path& keypoint_regressor_file) {
   const Npz npz = read_npz(path);
   const Reader r(npz, path.string());
   BodyModel m;
   m.source_ = path;
-  m.hash_ = content_hash(npz);
 
   at::Tensor v_template = r.floats("v_template", {-1, 3});
   const std::int64_t nv = v_template.size(0);
@@ -204,6 +224,11 @@ BodyModel BodyModel::load(const std::filesystem::path& path) {
   } else {
     keypoint_regressor = fallback_keypoint_regressor(j_regressor, m.landmarks_, nv);
   }
+  Npz extra_hashed;
+  if (!keypoint_regressor_file.empty())
+    keypoint_regressor =
+        read_keypoint_regressor(keypoint_regressor_file, nv, keypoint_regressor, extra_hashed);
+  m.hash_ = hex64(mix_arrays(extra_hashed, mix_arrays(npz, kBodyHashBasis)));
 
   m.v_template_ = v_template;
   m.shapedirs_ = shapedirs.reshape({nv * 3, m.num_betas_});

@@ -42,7 +42,7 @@ const train::CurveRow* validation_at(const train::CurveTable& table, long step) 
 
 }  // namespace
 
-AdaptResult adapt_network(const fs::path& checkpoint, const fs::path& body_model,
+AdaptResult adapt_network(const fs::path& checkpoint, const std::pair<fs::path, fs::path>& body,
                           const fs::path& clips, const fs::path& run_dir, const AdaptOptions& o) {
   if (o.steps < 1) throw Error("adaptation needs at least one step").key("--adapt-steps");
   const nlohmann::json meta = model::checkpoint_meta(checkpoint);
@@ -66,7 +66,8 @@ AdaptResult adapt_network(const fs::path& checkpoint, const fs::path& body_model
   };
   set_path("data", data);
   set_path("init", checkpoint);
-  if (!body_model.empty()) set_path("body_model", body_model);
+  if (!body.first.empty()) set_path("body_model", body.first);
+  if (!body.second.empty()) set_path("keypoint_regressor", body.second);
   // The anchor: the labeled images the checkpoint was trained on, when it says which.
   if (meta.contains("labeled_count") && meta["labeled_count"].is_number_integer())
     set("labeled.count", std::to_string(meta["labeled_count"].get<long long>()));

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace motioncue::infer {
@@ -31,8 +32,9 @@ struct AdaptResult {
 // Refines `checkpoint` on the sequence folders under `clips` into the run folder `run` (which
 // must not exist). Throws Error naming the key or file for a missing labeled set, a checkpoint
 // without a training record and no `labeled`, or bad settings.
+// `body` is the body model file and its keypoint regressor file (either may be empty).
 AdaptResult adapt_network(const std::filesystem::path& checkpoint,
-                          const std::filesystem::path& body_model,
+                          const std::pair<std::filesystem::path, std::filesystem::path>& body,
                           const std::filesystem::path& clips, const std::filesystem::path& run,
                           const AdaptOptions& options);
 

@@ -33,6 +33,7 @@
 #include "motioncue/infer/track_clips.h"
 #include "motioncue/infer/tracker.h"
 #include "motioncue/model/checkpoint.h"
+#include "motioncue/train/run_setup.h"
 
 namespace motioncue::infer {
 namespace fs = std::filesystem;
@@ -148,7 +149,7 @@ class Pipeline {
       boxes_ = make_box_source(o.boxes, o.hog_max_side);
     }
     body_ = std::make_unique<body::BodyModel>(
-        o.body_model.empty() ? body::load_default_model() : body::BodyModel::load(o.body_model));
+        train::load_body_model(o.body_model.string(), c10::kCPU, o.keypoint_regressor.string()));
     auto loaded = model::load_checkpoint(o.checkpoint, body_->hash());
     network_ = std::move(loaded.network);
     network_->set_train(false);
@@ -224,8 +225,8 @@ class Pipeline {
     } else {
       const auto source = open_frames(o_.input, warn_);
       log["clip_frames"] = write_clips(*source, plans, tracked, adapt_dir / "clips");
-      const auto result = adapt_network(o_.checkpoint, o_.body_model, adapt_dir / "clips",
-                                        adapt_dir / "run", o_.adapt);
+      const auto result = adapt_network(o_.checkpoint, {o_.body_model, o_.keypoint_regressor},
+                                        adapt_dir / "clips", adapt_dir / "run", o_.adapt);
       // The clips and their flow are working files; the run folder stays as the record.
       std::error_code ec;
       fs::remove_all(adapt_dir / "clips", ec);

@@ -17,11 +17,12 @@ namespace motioncue::infer {
 enum class OverlayMode { kNone, kImages, kVideo };
 
 struct InferOptions {
-  std::filesystem::path input;       // an image, a folder of images or a video file
-  std::filesystem::path checkpoint;  // model::save_checkpoint's file
-  std::filesystem::path body_model;  // empty: the built-in open body model
-  std::filesystem::path out;         // run folder; must not exist or be empty
-  std::string boxes = "detector";    // "detector", "hog", "full", "coco" or a JSON box file
+  std::filesystem::path input;               // an image, a folder of images or a video file
+  std::filesystem::path checkpoint;          // model::save_checkpoint's file
+  std::filesystem::path body_model;          // empty: the built-in open body model
+  std::filesystem::path keypoint_regressor;  // with body_model: BodyModel::load's second file
+  std::filesystem::path out;                 // run folder; must not exist or be empty
+  std::string boxes = "detector";            // "detector", "hog", "full", "coco" or a JSON box file
   // COCO keypoint annotations of the input images ("coco" boxes are theirs): the network's
   // projected keypoints are scored against them into coco_scores.json (infer/coco_scoring.h).
   std::filesystem::path coco;

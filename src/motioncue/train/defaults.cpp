@@ -6,6 +6,7 @@ const char* const kTrainDefaults = R"(
 seed: 0
 data: ""               # benchmark root (docs/FORMATS.md)
 body_model: ""         # empty: the built-in open body model
+keypoint_regressor: "" # with body_model: SPIN's J_regressor_extra.npy (9 x V) or 24 x V keypoints
 device: auto           # auto, cpu, cuda
 labeled:
   count: 100           # labeled images (a nested subset); -1 = all
@@ -32,6 +33,7 @@ const char* const kRefineDefaults = R"(
 seed: 0
 data: ""
 body_model: ""
+keypoint_regressor: ""
 device: auto
 init: ""               # checkpoint of the network to refine
 labeled:

@@ -24,10 +24,22 @@ c10::Device resolve_device(const std::string& name) {
   throw Error("unknown device").key("device").expected("auto, cpu or cuda").found(name);
 }
 
-body::BodyModel load_body_model(const std::string& path, const c10::Device& device) {
-  body::BodyModel model = path.empty() ? body::load_default_model() : body::BodyModel::load(path);
+body::BodyModel load_body_model(const std::string& path, const c10::Device& device,
+                                const std::string& keypoint_regressor) {
+  if (path.empty() && !keypoint_regressor.empty())
+    throw Error("a keypoint regressor belongs to a body model file: give that file too")
+        .file(keypoint_regressor)
+        .key("keypoint_regressor")
+        .expected("--body-model (or body_model) naming an SMPL-layout .npz");
+  body::BodyModel model =
+      path.empty() ? body::load_default_model() : body::BodyModel::load(path, keypoint_regressor);
   model.to(device, torch::kFloat);
   return model;
+}
+
+body::BodyModel load_body_model(const Config& config, const c10::Device& device) {
+  return load_body_model(config.get<std::string>("body_model"), device,
+                         config.get<std::string>("keypoint_regressor"));
 }
 
 std::filesystem::path data_root(const Config& config) {

@@ -22,8 +22,12 @@ namespace motioncue::train {
 
 // "auto" = CUDA when LibTorch has it, else CPU. Throws Error for an unknown name or missing CUDA.
 c10::Device resolve_device(const std::string& name);
-// The built-in open body model when `path` is empty.
-body::BodyModel load_body_model(const std::string& path, const c10::Device& device);
+// The built-in open body model when `path` is empty; `keypoint_regressor` (a .npy, may be empty)
+// as BodyModel::load takes it.
+body::BodyModel load_body_model(const std::string& path, const c10::Device& device,
+                                const std::string& keypoint_regressor = "");
+// The body model a training configuration names (keys body_model and keypoint_regressor).
+body::BodyModel load_body_model(const Config& config, const c10::Device& device);
 // The benchmark root of `config` ("data"), checked to exist.
 std::filesystem::path data_root(const Config& config);
 // How many of `available` labeled images a run uses: labeled.fraction (a share in (0, 1],

@@ -28,7 +28,7 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   const auto seed = config.get<std::uint64_t>("seed");
   seed_everything(seed);
   const c10::Device device = resolve_device(config.get<std::string>("device"));
-  const body::BodyModel body = load_body_model(config.get<std::string>("body_model"), device);
+  const body::BodyModel body = load_body_model(config, device);
   const auto root = data_root(config);
 
   const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");

@@ -41,7 +41,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
   const auto seed = config.get<std::uint64_t>("seed");
   seed_everything(seed);
   const c10::Device device = resolve_device(config.get<std::string>("device"));
-  const body::BodyModel body = load_body_model(config.get<std::string>("body_model"), device);
+  const body::BodyModel body = load_body_model(config, device);
   const auto root = data_root(config);
   const std::string init = config.get<std::string>("init");
   if (init.empty()) throw Error("no network to refine").key("init").expected("a checkpoint");
