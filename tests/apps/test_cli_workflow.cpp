@@ -212,14 +212,6 @@ TEST(CliWorkflow, SpinCheckpointAndRawVideoToRefinedScoredAndInferred) {
                             " --boxes full --min-length 4");
   ASSERT_EQ(prep.exit_code, 0) << prep.output;
 
-  const auto refined = tmp / "refined";
-  const auto refine = run_cli("refine --init " + base.string() + " --data " + data.string() +
-                              " --out " + refined.string() + motioncue::testing::quick("refine") +
-                              " --set refine.flow=dis-medium --set refine.unlabeled_split=" +
-                              fs::absolute(prepared).string());
-  ASSERT_EQ(refine.exit_code, 0) << refine.output;
-  ASSERT_TRUE(fs::is_regular_file(refined / "best.ckpt"));
-
   const auto vertices = motioncue::body::load_default_model().num_vertices();
   const at::Tensor regressor = torch::rand({17, vertices});
   const at::Tensor normalised = (regressor / regressor.sum(1, true)).contiguous();
@@ -229,6 +221,21 @@ TEST(CliWorkflow, SpinCheckpointAndRawVideoToRefinedScoredAndInferred) {
           {17, vertices}, std::vector<float>(normalised.data_ptr<float>(),
                                              normalised.data_ptr<float>() + normalised.numel())));
   const auto archive = data / "labeled" / "annotations.npz";
+  // Model selection on a SPIN-layout archive under a protocol, as a user without validation
+  // videos does (here the labeled archive itself; a user holds out images of their own).
+  const auto refined = tmp / "refined";
+  const auto refine =
+      run_cli("refine --init " + base.string() + " --data " + data.string() + " --out " +
+              refined.string() + motioncue::testing::quick("refine") +
+              " --set refine.flow=dis-medium --set refine.unlabeled_split=" +
+              fs::absolute(prepared).string() +
+              " --set validation.split=" + fs::absolute(archive).string() +
+              " --set validation.protocol=h36m-p1 --set validation.h36m_regressor=" +
+              fs::absolute(tmp / "J_regressor_h36m.npy").string());
+  ASSERT_EQ(refine.exit_code, 0) << refine.output;
+  EXPECT_NE(refine.output.find("validation PA-MPJPE"), std::string::npos) << refine.output;
+  ASSERT_TRUE(fs::is_regular_file(refined / "best.ckpt"));
+
   for (const std::string protocol : {"h36m-p1", "3dpw"}) {
     const auto out = tmp / (protocol + ".json");
     const auto eval = run_cli("eval --protocol " + protocol + " --checkpoint " +

@@ -13,6 +13,7 @@
 #include "motioncue/train/defaults.h"
 #include "motioncue/train/run_setup.h"
 #include "motioncue/train/trainers.h"
+#include "motioncue/train/validation_set.h"
 #include "tiny_benchmark.h"
 
 namespace {
@@ -118,4 +119,27 @@ TEST(LabeledSubset, LabelsWithNothingToTrainOnAreRefusedNamingTheFileAndKey) {
       << message;
   EXPECT_NE(message.find("labeled.count"), std::string::npos) << message;
   EXPECT_EQ(training_error(one->path(), "-1"), "(no error)");  // three labeled images: trains
+}
+
+// An archive as the validation set names what it lacks before any training starts.
+TEST(OpenValidation, AnArchiveNeedsItsProtocolAndRegressor) {
+  const auto& body = motioncue::testing::body_model();
+  auto error_for = [&](const std::vector<std::string>& settings) {
+    motioncue::Config config(motioncue::train::kTrainDefaults, "train defaults");
+    config.set("validation.split=/nowhere/held_out.npz");
+    for (const auto& s : settings) config.set(s);
+    try {
+      motioncue::train::open_validation(config, "/nowhere", body, 32, c10::kCPU);
+    } catch (const motioncue::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error_for({}).find("validation.protocol"), std::string::npos) << error_for({});
+  EXPECT_NE(error_for({"validation.protocol=h36m"}).find("mpi-inf-3dhp"), std::string::npos);
+  EXPECT_NE(error_for({"validation.protocol=h36m-p1"}).find("validation.h36m_regressor"),
+            std::string::npos);
+  const auto missing =
+      error_for({"validation.protocol=h36m-p1", "validation.h36m_regressor=/nowhere/r.npy"});
+  EXPECT_NE(missing.find("held_out.npz"), std::string::npos) << missing;
 }

@@ -8,6 +8,13 @@ data: ""               # benchmark root (docs/FORMATS.md)
 body_model: ""         # empty: the built-in open body model
 keypoint_regressor: "" # with body_model: SPIN's J_regressor_extra.npy (9 x V) or 24 x V keypoints
 device: auto           # auto, cpu, cuda
+validation:              # what model selection scores (docs/WORKFLOW.md)
+  split: val             # sequences under the data root or an absolute folder, or a SPIN-layout .npz
+  protocol: ""           # with an .npz: 3dpw, h36m-p1, h36m-p2 or mpi-inf-3dhp (docs/PROTOCOLS.md)
+  images: ""             # with an .npz: the folder its imgname is relative to (default: its folder)
+  h36m_regressor: ""     # with an .npz: J_regressor_h36m.npy (17 x V)
+  body_male: ""          # with a 3DPW .npz that has genders
+  body_female: ""
 labeled:
   count: 100           # labeled images (a nested subset); -1 = all
   fraction: -1.0       # share of the labeled images in (0, 1]; when set it replaces count
@@ -36,6 +43,13 @@ body_model: ""
 keypoint_regressor: ""
 device: auto
 init: ""               # checkpoint of the network to refine
+validation:              # what model selection scores (docs/WORKFLOW.md)
+  split: val             # sequences under the data root or an absolute folder, or a SPIN-layout .npz
+  protocol: ""           # with an .npz: 3dpw, h36m-p1, h36m-p2 or mpi-inf-3dhp (docs/PROTOCOLS.md)
+  images: ""             # with an .npz: the folder its imgname is relative to (default: its folder)
+  h36m_regressor: ""     # with an .npz: J_regressor_h36m.npy (17 x V)
+  body_male: ""          # with a 3DPW .npz that has genders
+  body_female: ""
 labeled:
   count: 100           # the anchor's labeled images (use the baseline's count and seed)
   fraction: -1.0       # share of the labeled images in (0, 1]; when set it replaces count

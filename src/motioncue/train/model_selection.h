@@ -1,4 +1,4 @@
-// Model selection on the validation split (never on test): evaluates the network, keeps the
+// Model selection on the validation set (never on test): evaluates the network, keeps the
 // checkpoint with the lowest validation PA-MPJPE, and logs the curve.
 #pragma once
 
@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <limits>
+
+#include "motioncue/train/validation_set.h"
 
 namespace motioncue::body {
 class BodyModel;
@@ -29,8 +31,11 @@ struct ValidationPoint {
 
 class ModelSelector {
  public:
+  // The benchmark's split of sequences.
   ModelSelector(const data::VideoDataset& val, const body::BodyModel& body, int resolution,
                 std::filesystem::path best_checkpoint);
+  // Any validation set (validation_set.h).
+  ModelSelector(Validation validation, std::filesystem::path best_checkpoint);
   // Evaluates on the validation split; saves `network` as the best checkpoint when it improves.
   ValidationPoint validate(model::PoseNetwork& network, long step, nlohmann::json meta);
   // A resumed run: the best point so far (its checkpoint is already on disk).
@@ -42,9 +47,7 @@ class ModelSelector {
   long best_step() const { return best_step_; }
 
  private:
-  const data::VideoDataset& val_;
-  const body::BodyModel& body_;
-  int resolution_;
+  Validation validation_;
   std::filesystem::path best_path_;
   double best_ = std::numeric_limits<double>::infinity();
   long best_step_ = -1;

@@ -35,7 +35,6 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   const std::vector<std::int64_t> indices = labeled_subset(config, labeled, seed);
   write_npy(run / "labeled_indices.npy",
             NpyArray::from_i64({static_cast<std::int64_t>(indices.size())}, indices));
-  const auto val = data::VideoDataset::open(root / "val");
 
   model::NetworkConfig net_config;
   net_config.backbone = config.get<std::string>("model.backbone");
@@ -49,7 +48,8 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   const int steps = config.get<int>("train.steps");
   const double lr = config.get<double>("train.lr");
   torch::optim::Adam optimizer(network.parameters(), torch::optim::AdamOptions(lr));
-  ModelSelector selector(val, body, net_config.resolution, run / "best.ckpt");
+  ModelSelector selector(open_validation(config, root, body, net_config.resolution, device),
+                         run / "best.ckpt");
   const ResumePoint start = start_point(run, control, steps, network, optimizer, selector);
   data::Augmentation augment =
       data::scaled_augmentation(config.get<double>("train.augment_strength"));

@@ -62,7 +62,8 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
       labeled_subset(config, labeled, subset_seed, /*supervised=*/w_frame > 0);
   write_npy(run / "labeled_indices.npy",
             NpyArray::from_i64({static_cast<std::int64_t>(indices.size())}, indices));
-  const auto val = data::VideoDataset::open(root / "val");
+  ModelSelector selector(open_validation(config, root, body, resolution, device),
+                         run / "best.ckpt");
 
   UnlabeledWeights uw;
   uw.flow = config.get<double>("refine.w_flow");
@@ -93,7 +94,6 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
       torch::optim::AdamOptions(config.get<double>("refine.lr"))
           .betas(std::make_tuple(config.get<double>("refine.adam_beta1"), 0.999)));
 
-  ModelSelector selector(val, body, resolution, run / "best.ckpt");
   const int steps = config.get<int>("refine.steps");
   const ResumePoint start = start_point(run, control, steps, network, optimizer, selector);
 

@@ -1,0 +1,42 @@
+// What a training run validates on (the `validation` keys): the benchmark's split of sequences
+// with ground truth, or a SPIN-layout test archive scored under a published protocol, for users
+// whose own labeled data has no videos (docs/WORKFLOW.md).
+#pragma once
+
+#include <c10/core/Device.h>
+
+#include <filesystem>
+#include <functional>
+
+namespace motioncue {
+class Config;
+}
+namespace motioncue::body {
+class BodyModel;
+}
+namespace motioncue::data {
+class VideoDataset;
+}
+namespace motioncue::model {
+class PoseNetwork;
+}
+
+namespace motioncue::train {
+
+struct ValidationPoint;
+// Scores the network as it is (the caller sets inference mode).
+using Validation = std::function<ValidationPoint(const model::PoseNetwork&)>;
+
+// A split of sequences with ground truth: the metrics and the facing diagnostics.
+ValidationPoint validate_on_sequences(const model::PoseNetwork& network,
+                                      const body::BodyModel& body, const data::VideoDataset& val,
+                                      int resolution);
+
+// validation.split: a folder of sequences (relative to `data_root`, or absolute) or an archive
+// (.npz) with validation.protocol, validation.h36m_regressor and, for 3DPW with genders,
+// validation.body_male and validation.body_female; validation.images is the archive's image
+// folder. Opens and checks everything now, so a bad setting fails before training starts.
+Validation open_validation(const Config& config, const std::filesystem::path& data_root,
+                           const body::BodyModel& body, int resolution, const c10::Device& device);
+
+}  // namespace motioncue::train
