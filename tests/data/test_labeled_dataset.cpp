@@ -76,11 +76,37 @@ TEST(LabeledDataset, MissingKeyNamesFileAndKey) {
   auto npz = mt::labeled_arrays({}, mt::image_names(6));
   motioncue::Npz without;
   for (const auto& k : npz.keys())
-    if (k != "S") without.set(k, npz.at(k));
+    if (k != "center") without.set(k, npz.at(k));
   const auto file = mt::write_labeled(tmp.path(), without);
   const std::string msg = error_of([&] { d::LabeledDataset::open(file); });
   EXPECT_TRUE(contains(msg, file.string())) << msg;
-  EXPECT_TRUE(contains(msg, "S")) << msg;
+  EXPECT_TRUE(contains(msg, "center")) << msg;
+}
+
+// SPIN's archives differ in what they carry (COCO: 2D only; COCO-EFT: 2D and fitted SMPL without
+// has_smpl; Human3.6M: 2D and 3D), and some carry keys motioncue does not use.
+TEST(LabeledDataset, SpinArchivesMayLackThreeDOrSmplLabels) {
+  mt::TempDir tmp;
+  const auto full = mt::labeled_arrays({}, mt::image_names(6));
+  auto keep = [&](std::initializer_list<const char*> dropped) {
+    motioncue::Npz z;
+    for (const auto& k : full.keys())
+      if (std::none_of(dropped.begin(), dropped.end(), [&](const char* d) { return k == d; }))
+        z.set(k, full.at(k));
+    z.set("openpose", motioncue::NpyArray::from_f32({6, 25, 3}, std::vector<float>(450, 0.5f)));
+    return d::LabeledDataset::open(mt::write_labeled(tmp.path(), z));
+  };
+  const auto coco = keep({"S", "pose", "shape", "has_smpl"});
+  for (int64_t i = 0; i < coco.size(); ++i) {
+    EXPECT_FALSE(coco.has_smpl(i));
+    for (int j = 0; j < 24; ++j) EXPECT_EQ(coco.keypoints3d(i)[4 * j + 3], 0.0f);
+  }
+  const auto eft = keep({"S", "has_smpl"});
+  EXPECT_TRUE(eft.has_smpl(2));  // row 2 has no SMPL in the full archive's has_smpl
+  EXPECT_EQ(eft.pose(4)[71], full.at("pose").to_f32()[4 * 72 + 71]);
+  const auto h36m = keep({"pose", "shape", "has_smpl"});
+  EXPECT_FALSE(h36m.has_smpl(1));
+  EXPECT_EQ(h36m.keypoints3d(1)[5], full.at("S").to_f32()[96 + 5]);
 }
 
 TEST(LabeledDataset, WrongShapeNamesFileAndKey) {

@@ -39,11 +39,23 @@ LabeledDataset LabeledDataset::open(const std::filesystem::path& annotations_npz
   };
   d.center_ = numeric("center", {n, 2}).to_f64();
   d.scale_ = numeric("scale", {n}).to_f64();
-  d.part_ = numeric("part", {n, kNumKeypoints, 3}).to_f32();
-  d.S_ = numeric("S", {n, kNumKeypoints, 4}).to_f32();
-  d.pose_ = numeric("pose", {n, kPoseDim}).to_f32();
-  d.shape_ = numeric("shape", {n, kBetaDim}).to_f32();
-  for (double v : numeric("has_smpl", {n}).to_f64()) d.has_smpl_.push_back(v != 0.0 ? 1 : 0);
+  // As SPIN reads its archives: no `part` or no `S` means no such labels (confidence 0); `pose`
+  // and `shape` without `has_smpl` mean every row has them; neither means none has.
+  const auto un = static_cast<std::size_t>(n);
+  d.part_ = npz.contains("part") ? numeric("part", {n, kNumKeypoints, 3}).to_f32()
+                                 : std::vector<float>(un * kNumKeypoints * 3, 0.0f);
+  d.S_ = npz.contains("S") ? numeric("S", {n, kNumKeypoints, 4}).to_f32()
+                           : std::vector<float>(un * kNumKeypoints * 4, 0.0f);
+  const bool smpl = npz.contains("pose") || npz.contains("shape");
+  d.pose_ =
+      smpl ? numeric("pose", {n, kPoseDim}).to_f32() : std::vector<float>(un * kPoseDim, 0.0f);
+  d.shape_ =
+      smpl ? numeric("shape", {n, kBetaDim}).to_f32() : std::vector<float>(un * kBetaDim, 0.0f);
+  if (npz.contains("has_smpl")) {
+    for (double v : numeric("has_smpl", {n}).to_f64()) d.has_smpl_.push_back(v != 0.0 ? 1 : 0);
+  } else {
+    d.has_smpl_.assign(un, smpl ? 1 : 0);
+  }
   if (npz.contains("subset_rank")) d.subset_rank_ = numeric("subset_rank", {n}).to_i64();
 
   for (std::int64_t i = 0; i < n; ++i) {

@@ -19,9 +19,11 @@ inline constexpr int kBetaDim = 10;
 
 class LabeledDataset {
  public:
-  // Reads and validates the archive: every required key present, every shape consistent with
-  // N = len(imgname), every image file present, and at least one image with a label to train on
-  // (has_labels). Throws Error naming the file and key.
+  // Reads and validates the archive: imgname, center and scale present, every shape consistent
+  // with N = len(imgname), every image file present, and at least one image with a label to train
+  // on (has_labels). Throws Error naming the file and key. Like SPIN: an archive without `part`
+  // or `S` has no such labels, `pose` and `shape` without `has_smpl` hold for every row; other
+  // keys (openpose, gender, ...) are ignored.
   static LabeledDataset open(const std::filesystem::path& annotations_npz);
 
   std::int64_t size() const { return static_cast<std::int64_t>(imgname_.size()); }
