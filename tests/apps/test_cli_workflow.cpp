@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "../body/model_files.h"
 #include "../support/cli_fixtures.h"
 #include "../support/compact_network.h"
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
-#include "motioncue/body/body_model.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/core/npz.h"
@@ -195,24 +195,36 @@ fs::path raw_video(const fs::path& tmp) {
 
 }  // namespace
 
-// docs/WORKFLOW.md end to end: a SPIN-layout checkpoint and a raw video file in; a refined
-// checkpoint, its score under a published protocol (on a SPIN-layout archive: the labeled split's,
-// with a stand-in Human3.6M regressor) and the inference outputs of the same video out.
+// docs/WORKFLOW.md end to end on stand-ins for the licensed files: SMPL-layout bodies (neutral,
+// male, female; random geometry in SMPL's exact layout) with a SPIN-style extra keypoint
+// regressor, a SPIN-layout checkpoint and a raw video file in; a refined checkpoint, its score
+// under two published protocols (on SPIN-layout archives made from the labeled split, with a
+// stand-in Human3.6M regressor) and the inference outputs of the same video out.
 TEST(CliWorkflow, SpinCheckpointAndRawVideoToRefinedScoredAndInferred) {
   motioncue::testing::TempDir tmp;
   const auto data = motioncue::testing::tiny_benchmark();
+  std::map<std::string, fs::path> smpl;
+  for (const auto& [name, seed] : {std::pair{"NEUTRAL", 1}, {"MALE", 2}, {"FEMALE", 3}}) {
+    smpl[name] = tmp / ("SMPL_" + std::string(name) + ".npz");
+    motioncue::write_npz(smpl[name], motioncue::testing::smpl_layout_model(seed), false);
+  }
+  const auto extra = tmp / "J_regressor_extra.npy";
+  motioncue::write_npy(
+      extra, motioncue::testing::f64_array(torch::rand({9, 6890}, torch::kDouble) / 6890.0));
+  const std::string body =
+      " --body-model " + smpl["NEUTRAL"].string() + " --keypoint-regressor " + extra.string();
   const auto base = tmp / "base.ckpt";
-  ASSERT_EQ(run_cli("import --pytorch " + kSpinFixture.string() +
-                    " --backbone compact --resolution 64 --out " + base.string())
-                .exit_code,
-            0);
+  const auto imported =
+      run_cli("import --pytorch " + kSpinFixture.string() +
+              " --backbone compact --resolution 64 --out " + base.string() + body);
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
   const fs::path video = raw_video(tmp.path());
   const auto prepared = tmp / "videos";
   const auto prep = run_cli("video prepare " + video.string() + " --out " + prepared.string() +
                             " --boxes full --min-length 4");
   ASSERT_EQ(prep.exit_code, 0) << prep.output;
 
-  const auto vertices = motioncue::body::load_default_model().num_vertices();
+  const int64_t vertices = 6890;
   const at::Tensor regressor = torch::rand({17, vertices});
   const at::Tensor normalised = (regressor / regressor.sum(1, true)).contiguous();
   motioncue::write_npy(
@@ -231,17 +243,28 @@ TEST(CliWorkflow, SpinCheckpointAndRawVideoToRefinedScoredAndInferred) {
               fs::absolute(prepared).string() +
               " --set validation.split=" + fs::absolute(archive).string() +
               " --set validation.protocol=h36m-p1 --set validation.h36m_regressor=" +
-              fs::absolute(tmp / "J_regressor_h36m.npy").string());
+              fs::absolute(tmp / "J_regressor_h36m.npy").string() + " --set body_model=" +
+              smpl["NEUTRAL"].string() + " --set keypoint_regressor=" + extra.string());
   ASSERT_EQ(refine.exit_code, 0) << refine.output;
   EXPECT_NE(refine.output.find("validation PA-MPJPE"), std::string::npos) << refine.output;
   ASSERT_TRUE(fs::is_regular_file(refined / "best.ckpt"));
 
+  // 3DPW's archive carries genders: the labeled one with a gender per row, its images in place.
+  motioncue::Npz with_gender = motioncue::read_npz(archive);
+  const int64_t rows = with_gender.at("imgname").shape[0];
+  std::vector<std::string> genders;
+  for (int64_t i = 0; i < rows; ++i) genders.push_back(i % 2 ? "f" : "m");
+  with_gender.set("gender", motioncue::NpyArray::from_strings({rows}, genders));
+  motioncue::write_npz(tmp / "3dpw_test.npz", with_gender);
   for (const std::string protocol : {"h36m-p1", "3dpw"}) {
     const auto out = tmp / (protocol + ".json");
+    const auto test = protocol == "3dpw" ? tmp / "3dpw_test.npz" : archive;
     const auto eval = run_cli("eval --protocol " + protocol + " --checkpoint " +
-                              (refined / "best.ckpt").string() + " --data " + archive.string() +
-                              " --h36m-regressor " + (tmp / "J_regressor_h36m.npy").string() +
-                              " --out " + out.string());
+                              (refined / "best.ckpt").string() + " --data " + test.string() +
+                              " --images " + archive.parent_path().string() + " --h36m-regressor " +
+                              (tmp / "J_regressor_h36m.npy").string() + " --out " + out.string() +
+                              body + " --body-male " + smpl["MALE"].string() + " --body-female " +
+                              smpl["FEMALE"].string());
     ASSERT_EQ(eval.exit_code, 0) << eval.output;
     EXPECT_NE(eval.output.find("PA-MPJPE"), std::string::npos) << eval.output;
     const auto result = nlohmann::json::parse(motioncue::read_file_text(out));
@@ -254,7 +277,7 @@ TEST(CliWorkflow, SpinCheckpointAndRawVideoToRefinedScoredAndInferred) {
   const auto inferred = tmp / "inferred";
   const auto infer =
       run_cli("infer " + video.string() + " --checkpoint " + (refined / "best.ckpt").string() +
-              " --boxes full --out " + inferred.string());
+              " --boxes full --overlay none --out " + inferred.string() + body);
   ASSERT_EQ(infer.exit_code, 0) << infer.output;
   ASSERT_TRUE(fs::is_directory(inferred / "frames")) << infer.output;
   EXPECT_FALSE(fs::is_empty(inferred / "frames"));
