@@ -1,11 +1,22 @@
 #include "verb.h"
 
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/parse.h"
+#include "motioncue/core/progress.h"
 #include "motioncue/core/run_dir.h"
+#include "motioncue/distributed/launch_env.h"
+#include "motioncue/distributed/process_group.h"
 #include "motioncue/train/trainers.h"
 
 namespace motioncue::cli {
@@ -78,6 +89,44 @@ void run_in_new_folder(const std::string& out, const Config& config,
   run_in_fresh_folder(out, &config, work);
 }
 
+void run_training_in_new_folder(
+    const std::string& out, const Config& config,
+    const std::function<void(const RunDir&, distributed::Group*)>& work) {
+  const distributed::LaunchEnv env = distributed::launch_env();
+  if (!env.distributed()) {
+    run_in_new_folder(out, config, [&](const RunDir& run) { work(run, nullptr); });
+    return;
+  }
+  double seconds = 600;
+  if (const char* t = std::getenv("MOTIONCUE_DIST_TIMEOUT")) {
+    const auto v = parse_double(t);
+    if (!v || !(*v > 0) || !std::isfinite(*v))
+      throw Error("the timeout must be a positive number of seconds")
+          .key("MOTIONCUE_DIST_TIMEOUT")
+          .found(t);
+    seconds = *v;
+  }
+  distributed::Group group(env, std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
+  if (env.rank == 0) {
+    run_in_new_folder(out, config, [&](const RunDir& run) { work(run, &group); });
+    return;
+  }
+  Progress::set_enabled(false);
+  spdlog::set_level(spdlog::level::warn);
+  const auto scratch =
+      std::filesystem::temp_directory_path() / ("motioncue-rank" + std::to_string(env.rank) + "-" +
+                                                std::to_string(static_cast<long long>(::getpid())));
+  struct Remove {
+    std::filesystem::path dir;
+    ~Remove() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } remove{scratch};
+  const RunDir run(scratch);
+  work(run, &group);
+}
+
 void run_in_new_folder(const std::string& out, const std::function<void(const RunDir&)>& work) {
   run_in_fresh_folder(out, nullptr, work);
 }
@@ -101,6 +150,7 @@ ResumedRun open_run_to_resume(const std::string& folder, const std::string& defa
 
 void print_training_result(const train::TrainSummary& summary, const std::string& verb,
                            const std::string& folder) {
+  if (distributed::launch_env().rank != 0) return;  // rank 0 reports for the group
   if (!summary.finished) {
     std::cout << "stopped after step " << summary.steps << "; continue with: motioncue " << verb
               << " --resume " << folder << "\n";

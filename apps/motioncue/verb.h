@@ -15,6 +15,9 @@
 namespace motioncue::train {
 struct TrainSummary;
 }
+namespace motioncue::distributed {
+class Group;
+}
 
 namespace motioncue::cli {
 
@@ -49,6 +52,14 @@ Config resolve_config(const std::string& defaults_yaml, const std::string& verb,
 // removed again, so that nothing half-made is left and a retry with the same --out starts clean.
 void run_in_new_folder(const std::string& out, const Config& config,
                        const std::function<void(const RunDir&)>& work);
+// A training verb's new run, alone or as one rank of a data-parallel launch (`motioncue launch`
+// or torchrun: WORLD_SIZE > 1 in the environment). Alone: run_in_new_folder with a null group.
+// In a launch: joins the group (MOTIONCUE_DIST_TIMEOUT seconds for the rendezvous and every
+// collective, default 600); rank 0 runs in `out` as above, the other ranks in a private scratch
+// folder removed afterwards, with their progress bars and info logging off.
+void run_training_in_new_folder(
+    const std::string& out, const Config& config,
+    const std::function<void(const RunDir&, distributed::Group*)>& work);
 // The same for a verb without a config schema: nothing is recorded.
 void run_in_new_folder(const std::string& out, const std::function<void(const RunDir&)>& work);
 

@@ -26,9 +26,10 @@ motioncue::train::TrainSummary start_run(const TrainOptions& opts) {
   if (opts.seed >= 0) config.set("seed=" + std::to_string(opts.seed));
   motioncue::train::check_training_settings(config);
   motioncue::train::TrainSummary summary;
-  motioncue::cli::run_in_new_folder(opts.out, config, [&](const motioncue::RunDir& run) {
-    summary = motioncue::train::run_training(config, run, {false, opts.stop_after});
-  });
+  motioncue::cli::run_training_in_new_folder(
+      opts.out, config, [&](const motioncue::RunDir& run, motioncue::distributed::Group* group) {
+        summary = motioncue::train::run_training(config, run, {false, opts.stop_after, group});
+      });
   return summary;
 }
 

@@ -129,11 +129,13 @@ LabeledBatch load_labeled(const LabeledDataset& dataset, const std::vector<std::
 
 LabeledLoader::LabeledLoader(const LabeledDataset& dataset, std::vector<std::int64_t> indices,
                              int batch_size, int resolution, Augmentation augment,
-                             std::uint64_t seed, int workers, std::int64_t first_batch)
+                             std::uint64_t seed, int workers, std::int64_t first_batch, Shard shard)
     : dataset_(dataset),
       indices_(std::move(indices)),
       batch_size_(batch_size),
       resolution_(resolution),
+      shard_(shard),
+      local_batch_(batch_size > 0 ? shard.local_batch(batch_size, "batch_size") : batch_size),
       augment_(augment),
       seed_(seed),
       first_batch_(first_batch) {
@@ -169,8 +171,8 @@ std::int64_t LabeledLoader::batches_per_epoch() const {
 LabeledBatch LabeledLoader::make_batch(std::int64_t k) {
   std::vector<LabeledSample> samples;
   std::vector<std::int64_t> rows;
-  for (int i = 0; i < batch_size_; ++i) {
-    const std::int64_t g = k * batch_size_ + i;
+  for (int i = 0; i < local_batch_; ++i) {
+    const std::int64_t g = shard_.position(k, i, batch_size_);
     const std::int64_t row = indices_[static_cast<std::size_t>(order_->at(g))];
     Rng rng(derive_seed(seed_, "labeled-augment", static_cast<std::uint64_t>(g)));
     samples.push_back(

@@ -10,6 +10,7 @@
 
 #include "motioncue/data/augmentation.h"
 #include "motioncue/data/labeled_dataset.h"
+#include "motioncue/data/shard.h"
 
 namespace motioncue::data {
 
@@ -47,12 +48,13 @@ LabeledBatch load_labeled(const LabeledDataset& dataset, const std::vector<std::
 // epoch boundary may fall inside a batch). Sample g of the stream is augmented with an Rng seeded
 // from (seed, g), so the batches depend only on the seed, never on the number of workers or on
 // thread timing. The stream starts at batch `first_batch` (a resumed run skips the batches it has
-// trained on). `dataset` must outlive the loader.
+// trained on). With a `shard`, `batch_size` is the global batch and this loader makes the shard's
+// slice of each (shard.h). `dataset` must outlive the loader.
 class LabeledLoader {
  public:
   LabeledLoader(const LabeledDataset& dataset, std::vector<std::int64_t> indices, int batch_size,
                 int resolution, Augmentation augment, std::uint64_t seed, int workers = 2,
-                std::int64_t first_batch = 0);
+                std::int64_t first_batch = 0, Shard shard = {});
   ~LabeledLoader();
   LabeledLoader(const LabeledLoader&) = delete;
   LabeledLoader& operator=(const LabeledLoader&) = delete;
@@ -66,6 +68,8 @@ class LabeledLoader {
   const LabeledDataset& dataset_;
   std::vector<std::int64_t> indices_;
   int batch_size_, resolution_;
+  Shard shard_;
+  int local_batch_;
   Augmentation augment_;
   std::uint64_t seed_;
   std::int64_t first_batch_;

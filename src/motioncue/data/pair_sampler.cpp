@@ -105,12 +105,13 @@ std::vector<std::pair<std::int64_t, std::int64_t>> list_pairs(const VideoDataset
 PairLoader::PairLoader(const VideoDataset& dataset, int batch_size, int resolution, int gap,
                        const std::string& flow_estimator, std::filesystem::path flow_cache_dir,
                        bool color_gains, std::uint64_t seed, int workers, int max_sequences,
-                       int flow_resolution, std::int64_t first_batch)
+                       int flow_resolution, std::int64_t first_batch, Shard shard)
     : dataset_(dataset),
       batch_size_(batch_size),
       resolution_(resolution),
       flow_resolution_(flow_resolution > 0 ? flow_resolution : resolution),
       gap_(gap),
+      shard_(shard),
       oracle_(flow_estimator == kOracle),
       color_gains_(color_gains),
       keypoints_(dataset.has_detected_keypoints()),
@@ -120,6 +121,7 @@ PairLoader::PairLoader(const VideoDataset& dataset, int batch_size, int resoluti
   if (first_batch < 0)
     throw Error("the first batch must be >= 0").found(std::to_string(first_batch));
   check_settings(batch_size, flow_resolution_, gap);
+  local_batch_ = shard.local_batch(batch_size, "pair_batch");
   if (workers < 0) throw Error("worker count must be >= 0").found(std::to_string(workers));
   if (max_sequences == 0) throw Error("max_sequences must be positive, or negative for all");
   pairs_ = list_pairs(dataset, gap, max_sequences);
@@ -150,7 +152,7 @@ std::int64_t PairLoader::cache_hits() const { return cache_ ? cache_->hits() : 0
 std::int64_t PairLoader::cache_misses() const { return cache_ ? cache_->misses() : 0; }
 
 PairBatch PairLoader::make_batch(std::int64_t k) {
-  const int n = batch_size_, r = resolution_, rf = flow_resolution_;
+  const int n = local_batch_, r = resolution_, rf = flow_resolution_;
   std::vector<at::Tensor> im1(n), im2(n), cl1(n), cl2(n), fw(n), bw(n);
   PairBatch b;
   if (keypoints_) {
@@ -158,7 +160,7 @@ PairBatch PairLoader::make_batch(std::int64_t k) {
     b.keypoints2 = torch::empty({n, 24, 3}, torch::kFloat32);
   }
   for (int i = 0; i < n; ++i) {
-    const std::int64_t g = k * n + i;
+    const std::int64_t g = shard_.position(k, i, batch_size_);
     const auto [seq, t1] = pairs_[static_cast<std::size_t>(order_->at(g))];
     const std::int64_t t2 = t1 + gap_;
     const geometry::PersonBox box = dataset_.box(seq, t1);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "motioncue/data/shard.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/flow/precompute.h"
 
@@ -45,13 +46,14 @@ std::vector<std::pair<std::int64_t, std::int64_t>> list_pairs(const VideoDataset
 // flow_cache_dir disables the cache. The flow (and the clean crops) can be made at another crop
 // resolution than the network's images (flow_resolution; <= 0: the network's), since flow on
 // a 64 px crop underestimates the motion. The stream starts at batch `first_batch` (a resumed
-// run skips the batches it has trained on). `dataset` must outlive the loader.
+// run skips the batches it has trained on). With a `shard`, `batch_size` is the global batch and
+// this loader makes the shard's slice of each (shard.h). `dataset` must outlive the loader.
 class PairLoader {
  public:
   PairLoader(const VideoDataset& dataset, int batch_size, int resolution, int gap,
              const std::string& flow_estimator, std::filesystem::path flow_cache_dir,
              bool color_gains, std::uint64_t seed, int workers = 2, int max_sequences = -1,
-             int flow_resolution = -1, std::int64_t first_batch = 0);
+             int flow_resolution = -1, std::int64_t first_batch = 0, Shard shard = {});
   ~PairLoader();
   PairLoader(const PairLoader&) = delete;
   PairLoader& operator=(const PairLoader&) = delete;
@@ -67,6 +69,8 @@ class PairLoader {
 
   const VideoDataset& dataset_;
   int batch_size_, resolution_, flow_resolution_, gap_;
+  Shard shard_;
+  int local_batch_ = 0;
   bool oracle_, color_gains_, keypoints_;
   std::uint64_t seed_;
   std::int64_t first_batch_;

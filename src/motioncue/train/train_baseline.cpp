@@ -15,6 +15,7 @@
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
 #include "motioncue/train/batch_forward.h"
+#include "motioncue/train/data_parallel.h"
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/run_setup.h"
 #include "motioncue/train/settings_check.h"
@@ -51,12 +52,13 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   ModelSelector selector(open_validation(config, root, body, net_config.resolution, device),
                          run / "best.ckpt");
   const ResumePoint start = start_point(run, control, steps, network, optimizer, selector);
+  const data::Shard shard = join_data_parallel(control, network);
   data::Augmentation augment =
       data::scaled_augmentation(config.get<double>("train.augment_strength"));
   augment.enabled = config.get<bool>("train.augment");
   data::LabeledLoader loader(labeled, indices, config.get<int>("train.batch_size"),
                              net_config.resolution, augment, derive_seed(seed, "labeled"),
-                             config.get<int>("train.workers"), start.step);
+                             config.get<int>("train.workers"), start.step, shard);
 
   nlohmann::json meta = {{"kind", "baseline"},
                          {"config", config.to_yaml()},
@@ -66,10 +68,11 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
                          {"body_model_hash", body.hash()}};
   spdlog::info("training {} on {} labeled images for {} steps on {}", net_config.backbone,
                indices.size(), steps, device.str());
-  TrainingLoop loop(run, network, selector, meta,
-                    {steps, config.get<int>("train.log_every"), config.get<int>("train.val_every"),
-                     "train", config.get<double>("train.grad_clip"),
-                     config.get<std::string>("train.lr_schedule"), start.step, control.stop_after});
+  TrainingLoop loop(
+      run, network, selector, meta,
+      {steps, config.get<int>("train.log_every"), config.get<int>("train.val_every"), "train",
+       config.get<double>("train.grad_clip"), config.get<std::string>("train.lr_schedule"),
+       start.step, control.stop_after, control.group});
   for (int step = start.step + 1; step <= loop.last_step(); ++step) {
     const losses::SupervisedTerms terms =
         supervised_forward(network, body, loader.next(), losses::SupervisedWeights{});

@@ -18,6 +18,7 @@
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
 #include "motioncue/train/batch_forward.h"
+#include "motioncue/train/data_parallel.h"
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/run_setup.h"
 #include "motioncue/train/settings_check.h"
@@ -96,13 +97,14 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
 
   const int steps = config.get<int>("refine.steps");
   const ResumePoint start = start_point(run, control, steps, network, optimizer, selector);
+  const data::Shard shard = join_data_parallel(control, network);
 
   data::Augmentation augment;
   augment.enabled = config.get<bool>("refine.augment");
   const int workers = config.get<int>("refine.workers");
   data::LabeledLoader labeled_loader(labeled, indices, config.get<int>("refine.batch_size"),
                                      resolution, augment, derive_seed(seed, "labeled"), workers,
-                                     start.step);
+                                     start.step, shard);
   std::unique_ptr<data::VideoDataset> unlabeled;
   std::unique_ptr<data::PairLoader> pair_loader;
   if (use_pairs) {
@@ -114,7 +116,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
         *unlabeled, config.get<int>("refine.pair_batch"), resolution, config.get<int>("refine.gap"),
         config.get<std::string>("refine.flow"), flow_cache_dir(config, root),
         config.get<bool>("refine.color_gains"), derive_seed(seed, "pairs"), workers,
-        config.get<int>("refine.unlabeled_sequences"), flow_resolution, start.step);
+        config.get<int>("refine.unlabeled_sequences"), flow_resolution, start.step, shard);
     if (uw.keypoints > 0 && !unlabeled->has_detected_keypoints())
       throw Error("the 2D keypoint term needs detector keypoints on the unlabeled frames")
           .file((root / config.get<std::string>("refine.unlabeled_split")).string())
@@ -132,7 +134,8 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
   TrainingLoop loop(
       run, network, selector, meta,
       {steps, config.get<int>("refine.log_every"), config.get<int>("refine.val_every"), "refine",
-       config.get<double>("refine.grad_clip"), "constant", start.step, control.stop_after});
+       config.get<double>("refine.grad_clip"), "constant", start.step, control.stop_after,
+       control.group});
   // Step 0 takes part in model selection: a refinement must beat its start (a resumed run has
   // it in its restored best-so-far).
   if (start.step == 0) loop.validate(0);

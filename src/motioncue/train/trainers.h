@@ -11,6 +11,9 @@ namespace motioncue {
 class Config;
 class RunDir;
 }  // namespace motioncue
+namespace motioncue::distributed {
+class Group;
+}
 
 namespace motioncue::train {
 
@@ -33,6 +36,11 @@ struct TrainControl {
   // Stop after this step (when it lies between the start and the configured steps), leaving a
   // resumable run and no summary.json: a time-boxed job. <= 0: run to the end.
   int stop_after = 0;
+  // Data-parallel: this process is one rank of `group` (docs/ARCHITECTURE.md, distributed). Each
+  // rank loads its slice of every global batch, the gradients are averaged over the ranks before
+  // every optimizer step, rank 0's weights are everyone's at the start, and only rank 0
+  // validates and writes into the run folder (the others get a scratch one). nullptr: alone.
+  distributed::Group* group = nullptr;
 };
 
 // Config schema: kTrainDefaults (defaults.h).

@@ -15,6 +15,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/progress.h"
 #include "motioncue/core/run_dir.h"
+#include "motioncue/distributed/process_group.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
 #include "motioncue/train/model_selection.h"
@@ -100,7 +101,23 @@ TrainingLoop::TrainingLoop(const RunDir& run, model::PoseNetwork& network, Model
 
 TrainingLoop::~TrainingLoop() = default;
 
+bool TrainingLoop::writes() const {
+  return settings_.group == nullptr || settings_.group->rank() == 0;
+}
+
+double TrainingLoop::all_reduce_step(double value) {
+  std::vector<at::Tensor> tensors;
+  for (const auto& p : network_.parameters())
+    if (p.grad().defined()) tensors.push_back(p.grad());
+  const at::Tensor loss = torch::full(
+      {1}, value, tensors.empty() ? at::TensorOptions(torch::kDouble) : tensors.front().options());
+  tensors.push_back(loss);
+  settings_.group->all_reduce_mean(tensors);
+  return loss.item<double>();
+}
+
 void TrainingLoop::validate(int step) {
+  if (!writes()) return;  // rank 0 validates and selects for the group
   const ValidationPoint p = selector_.validate(network_, step, meta_);
   std::map<std::string, double> row = {{"val_pa_mpjpe", p.pa_mpjpe}, {"val_mpjpe", p.mpjpe}};
   // The facing diagnostics; one not computable (e.g. no two frames in a sequence) stays empty.
@@ -119,7 +136,12 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
   if (!progress_)
     progress_ =
         std::make_unique<Progress>(settings_.label, last_step() - settings_.first_step, "step");
-  const double value = loss.item<double>();
+  double value = loss.item<double>();
+  if (settings_.group != nullptr) {
+    optimizer.zero_grad();
+    loss.backward();
+    value = all_reduce_step(value);
+  }
   if (!std::isfinite(value)) {
     std::string terms;
     for (const auto& [k, v] : logged)
@@ -134,8 +156,10 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
   const double factor = lr_factor(settings_.lr_schedule, step, settings_.steps);
   for (size_t g = 0; g < base_lrs_.size(); ++g)
     optimizer.param_groups()[g].options().set_lr(base_lrs_[g] * factor);
-  optimizer.zero_grad();
-  loss.backward();
+  if (settings_.group == nullptr) {
+    optimizer.zero_grad();
+    loss.backward();
+  }
   if (settings_.grad_clip > 0)
     running_["grad_norm"] +=
         torch::nn::utils::clip_grad_norm_(network_.parameters(), settings_.grad_clip);
@@ -160,7 +184,7 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
 }
 
 void TrainingLoop::save_resume_point(int step, torch::optim::Optimizer& optimizer) {
-  if (step == saved_step_) return;  // a stop right after a validation: already on disk
+  if (step == saved_step_ || !writes()) return;  // already on disk, or not this rank's to write
   nlohmann::json meta = meta_;
   meta["step"] = step;
   // Before the first validation the best is +inf, which JSON cannot hold: null stands for it.

@@ -29,6 +29,9 @@ class RunDir;
 namespace motioncue::model {
 class PoseNetwork;
 }
+namespace motioncue::distributed {
+class Group;
+}
 
 namespace motioncue::train {
 
@@ -47,6 +50,8 @@ struct LoopSettings {
   int first_step = 0;
   // Stop after this step when it lies after first_step and before `steps` (TrainControl).
   int stop_after = 0;
+  // Data-parallel rank (TrainControl::group); nullptr: alone.
+  distributed::Group* group = nullptr;
 };
 
 // The learning-rate factor of `schedule` at `step` (1-based) of `steps`; throws on an unknown name.
@@ -79,7 +84,9 @@ class TrainingLoop {
   // Validates without training (step 0 of a refinement takes part in model selection).
   void validate(int step);
   // Backpropagates `loss`, steps `optimizer`, records `logged` (plus the loss) and validates when
-  // due. A non-finite loss is an Error naming the step.
+  // due. A non-finite loss is an Error naming the step. In a group the gradients and the loss are
+  // averaged over the ranks first (so every rank takes the same step and fails together), and
+  // only rank 0 validates and writes curves and checkpoints.
   void step(int step, const at::Tensor& loss, torch::optim::Optimizer& optimizer,
             const std::map<std::string, double>& logged);
   // The last step this process trains: `steps`, or stop_after when it stops early.
@@ -92,6 +99,10 @@ class TrainingLoop {
   void save_resume_point(int step, torch::optim::Optimizer& optimizer);
 
  private:
+  // Averages the gradients and the loss `value` over the group's ranks; returns the mean loss.
+  double all_reduce_step(double value);
+  bool writes() const;  // alone, or rank 0 of the group
+
   const RunDir& run_;
   model::PoseNetwork& network_;
   ModelSelector& selector_;

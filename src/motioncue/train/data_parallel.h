@@ -1,0 +1,21 @@
+// What both trainers do when they run as one rank of a data-parallel group (TrainControl::group):
+// every rank starts from rank 0's weights and buffers and loads its own slice of every batch.
+#pragma once
+
+#include "motioncue/data/shard.h"
+
+namespace motioncue::model {
+class PoseNetwork;
+}
+
+namespace motioncue::train {
+
+struct TrainControl;
+
+// Alone: the whole stream ({0, 1}). In a group: broadcasts rank 0's parameters and buffers into
+// `network` and returns this rank's shard. A resumed group run is refused (an Error naming
+// --resume): each rank would need its own restored stream position and generator state, which
+// is not written yet.
+data::Shard join_data_parallel(const TrainControl& control, model::PoseNetwork& network);
+
+}  // namespace motioncue::train
