@@ -89,14 +89,12 @@ void run_in_new_folder(const std::string& out, const Config& config,
   run_in_fresh_folder(out, &config, work);
 }
 
-void run_training_in_new_folder(
-    const std::string& out, const Config& config,
-    const std::function<void(const RunDir&, distributed::Group*)>& work) {
+namespace {
+
+// The group of a data-parallel launch, or nullptr alone.
+std::unique_ptr<distributed::Group> join_launch_group() {
   const distributed::LaunchEnv env = distributed::launch_env();
-  if (!env.distributed()) {
-    run_in_new_folder(out, config, [&](const RunDir& run) { work(run, nullptr); });
-    return;
-  }
+  if (!env.distributed()) return nullptr;
   double seconds = 600;
   if (const char* t = std::getenv("MOTIONCUE_DIST_TIMEOUT")) {
     const auto v = parse_double(t);
@@ -106,16 +104,18 @@ void run_training_in_new_folder(
           .found(t);
     seconds = *v;
   }
-  distributed::Group group(env, std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
-  if (env.rank == 0) {
-    run_in_new_folder(out, config, [&](const RunDir& run) { work(run, &group); });
-    return;
-  }
+  return std::make_unique<distributed::Group>(
+      env, std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
+}
+
+// Ranks > 0 run quietly in a private scratch folder, removed afterwards.
+void run_in_scratch(const distributed::Group& group,
+                    const std::function<void(const RunDir&)>& work) {
   Progress::set_enabled(false);
   spdlog::set_level(spdlog::level::warn);
-  const auto scratch =
-      std::filesystem::temp_directory_path() / ("motioncue-rank" + std::to_string(env.rank) + "-" +
-                                                std::to_string(static_cast<long long>(::getpid())));
+  const auto scratch = std::filesystem::temp_directory_path() /
+                       ("motioncue-rank" + std::to_string(group.rank()) + "-" +
+                        std::to_string(static_cast<long long>(::getpid())));
   struct Remove {
     std::filesystem::path dir;
     ~Remove() {
@@ -124,7 +124,40 @@ void run_training_in_new_folder(
     }
   } remove{scratch};
   const RunDir run(scratch);
-  work(run, &group);
+  work(run);
+}
+
+}  // namespace
+
+void run_training_in_new_folder(
+    const std::string& out, const Config& config,
+    const std::function<void(const RunDir&, distributed::Group*)>& work) {
+  const auto group = join_launch_group();
+  if (!group || group->rank() == 0) {
+    run_in_new_folder(out, config, [&](const RunDir& run) { work(run, group.get()); });
+    return;
+  }
+  run_in_scratch(*group, [&](const RunDir& run) { work(run, group.get()); });
+}
+
+void resume_training(const std::string& folder, const std::string& defaults_yaml,
+                     const std::string& verb, bool settings_given,
+                     const std::function<void(const Config&, const RunDir&, distributed::Group*,
+                                              const std::filesystem::path&)>& work) {
+  const auto group = join_launch_group();
+  if (!group || group->rank() == 0) {
+    const auto resumed = open_run_to_resume(folder, defaults_yaml, verb, settings_given);
+    work(resumed.config, resumed.run, group.get(), {});
+    return;
+  }
+  // The other ranks read the recorded settings and the resume point from rank 0's folder (the
+  // same machine, or a shared file system) without claiming it.
+  const auto recorded = std::filesystem::path(folder) / "config.yaml";
+  if (!std::filesystem::exists(recorded))
+    throw Error("not a run folder: nothing to resume").file(recorded.string());
+  Config config(defaults_yaml, "defaults of '" + verb + "'");
+  config.merge_file(recorded);
+  run_in_scratch(*group, [&](const RunDir& run) { work(config, run, group.get(), folder); });
 }
 
 void run_in_new_folder(const std::string& out, const std::function<void(const RunDir&)>& work) {

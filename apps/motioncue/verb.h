@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -60,6 +61,13 @@ void run_in_new_folder(const std::string& out, const Config& config,
 void run_training_in_new_folder(
     const std::string& out, const Config& config,
     const std::function<void(const RunDir&, distributed::Group*)>& work);
+// `--resume FOLDER` of a training verb, alone (open_run_to_resume) or as one rank of a launch:
+// rank 0 claims the folder; the others read its config.yaml and last.ckpt (`resume_from`, the
+// folder; empty for rank 0 and alone) and run in a scratch folder.
+void resume_training(const std::string& folder, const std::string& defaults_yaml,
+                     const std::string& verb, bool settings_given,
+                     const std::function<void(const Config&, const RunDir&, distributed::Group*,
+                                              const std::filesystem::path& resume_from)>& work);
 // The same for a verb without a config schema: nothing is recorded.
 void run_in_new_folder(const std::string& out, const std::function<void(const RunDir&)>& work);
 

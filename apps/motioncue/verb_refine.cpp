@@ -1,4 +1,5 @@
 // motioncue refine: motion-cue refinement of a trained network on unlabeled video.
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -38,9 +39,15 @@ motioncue::train::TrainSummary resume_refinement(const RefineOptions& opts) {
   const bool settings_given = !opts.config.config_file.empty() || !opts.config.overrides.empty() ||
                               !opts.data.empty() || !opts.init.empty() || opts.seed >= 0 ||
                               !opts.out.empty();
-  const auto resumed = motioncue::cli::open_run_to_resume(
-      opts.resume, motioncue::train::kRefineDefaults, "refine", settings_given);
-  return motioncue::train::run_refinement(resumed.config, resumed.run, {true, opts.stop_after});
+  motioncue::train::TrainSummary summary;
+  motioncue::cli::resume_training(
+      opts.resume, motioncue::train::kRefineDefaults, "refine", settings_given,
+      [&](const motioncue::Config& config, const motioncue::RunDir& run,
+          motioncue::distributed::Group* group, const std::filesystem::path& from) {
+        summary =
+            motioncue::train::run_refinement(config, run, {true, opts.stop_after, group, from});
+      });
+  return summary;
 }
 
 motioncue::cli::VerbRegistration register_refine(

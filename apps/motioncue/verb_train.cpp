@@ -1,4 +1,5 @@
 // motioncue train: supervised baseline training on a (small) labeled set.
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -36,9 +37,14 @@ motioncue::train::TrainSummary start_run(const TrainOptions& opts) {
 motioncue::train::TrainSummary resume_run(const TrainOptions& opts) {
   const bool settings_given = !opts.config.config_file.empty() || !opts.config.overrides.empty() ||
                               !opts.data.empty() || opts.seed >= 0 || !opts.out.empty();
-  const auto resumed = motioncue::cli::open_run_to_resume(
-      opts.resume, motioncue::train::kTrainDefaults, "train", settings_given);
-  return motioncue::train::run_training(resumed.config, resumed.run, {true, opts.stop_after});
+  motioncue::train::TrainSummary summary;
+  motioncue::cli::resume_training(
+      opts.resume, motioncue::train::kTrainDefaults, "train", settings_given,
+      [&](const motioncue::Config& config, const motioncue::RunDir& run,
+          motioncue::distributed::Group* group, const std::filesystem::path& from) {
+        summary = motioncue::train::run_training(config, run, {true, opts.stop_after, group, from});
+      });
+  return summary;
 }
 
 motioncue::cli::VerbRegistration register_train(

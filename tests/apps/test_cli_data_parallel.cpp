@@ -35,6 +35,18 @@ std::string refine_settings(const fs::path& out) {
          " --set refine.augment=true";
 }
 
+// The largest difference between the weights of two runs' last checkpoints.
+double largest_difference(const fs::path& run_a, const fs::path& run_b) {
+  const auto a = mm::load_checkpoint(run_a / "last.ckpt");
+  const auto b = mm::load_checkpoint(run_b / "last.ckpt");
+  std::map<std::string, at::Tensor> want;
+  for (const auto& [name, t] : a.network->named_parameters()) want[name] = t;
+  double largest = 0;
+  for (const auto& [name, t] : b.network->named_parameters())
+    largest = std::max(largest, (t - want.at(name)).abs().max().item<double>());
+  return largest;
+}
+
 }  // namespace
 
 TEST(DataParallel, TwoRanksOfEightTakeTheStepsOfOneRankOfSixteen) {
@@ -43,14 +55,7 @@ TEST(DataParallel, TwoRanksOfEightTakeTheStepsOfOneRankOfSixteen) {
   ASSERT_EQ(alone.exit_code, 0) << alone.output;
   const auto pair = run_cli("launch --nproc 2 --master-port 0 -- " + refine_settings(tmp / "pair"));
   ASSERT_EQ(pair.exit_code, 0) << pair.output;
-  const auto a = mm::load_checkpoint(tmp / "alone" / "last.ckpt");
-  const auto b = mm::load_checkpoint(tmp / "pair" / "last.ckpt");
-  std::map<std::string, at::Tensor> want;
-  for (const auto& [name, t] : a.network->named_parameters()) want[name] = t;
-  double largest = 0;
-  for (const auto& [name, t] : b.network->named_parameters())
-    largest = std::max(largest, (t - want.at(name)).abs().max().item<double>());
-  EXPECT_LT(largest, 1e-5);
+  EXPECT_LT(largest_difference(tmp / "alone", tmp / "pair"), 1e-5);
   // Rank 0 wrote the run; nobody else wrote into it.
   for (const char* file : {"best.ckpt", "last.ckpt", "curves.csv", "summary.json", "log.txt"})
     EXPECT_TRUE(fs::exists(tmp / "pair" / file)) << file;
@@ -82,4 +87,23 @@ TEST(DataParallel, WhatCannotWorkIsAClearError) {
   EXPECT_NE(output.find("rank 0 of 2"), std::string::npos) << output;
   EXPECT_EQ(motioncue::testing::output_lines(output), 1) << output;
   EXPECT_FALSE(fs::exists(tmp / "lonely"));
+}
+
+// A data-parallel run stopped half-way and resumed by the same launch ends where the
+// uninterrupted run ends; resumed by one process it does too (stream positions are global).
+TEST(DataParallel, AStoppedRunResumesWithTheSameOrAnotherNumberOfRanks) {
+  motioncue::testing::TempDir tmp;
+  const std::string launch = "launch --nproc 2 --master-port 0 -- ";
+  ASSERT_EQ(run_cli(launch + refine_settings(tmp / "whole")).exit_code, 0);
+  const auto stopped = run_cli(launch + refine_settings(tmp / "stopped_pair") + " --stop-after 5");
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.output;
+  ASSERT_FALSE(fs::exists(tmp / "stopped_pair" / "summary.json"));
+  fs::copy(tmp / "stopped_pair", tmp / "stopped_alone", fs::copy_options::recursive);
+  for (const std::string how : {"pair", "alone"}) {
+    const auto run = tmp / ("stopped_" + how);
+    const auto resumed =
+        run_cli((how == "pair" ? launch : std::string()) + "refine --resume " + run.string());
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+    EXPECT_LT(largest_difference(tmp / "whole", run), 1e-5) << how;
+  }
 }

@@ -4,7 +4,6 @@
 
 #include <vector>
 
-#include "motioncue/core/error.h"
 #include "motioncue/distributed/process_group.h"
 #include "motioncue/model/network.h"
 #include "motioncue/train/trainers.h"
@@ -14,9 +13,6 @@ namespace motioncue::train {
 data::Shard join_data_parallel(const TrainControl& control, model::PoseNetwork& network) {
   distributed::Group* group = control.group;
   if (group == nullptr) return {};
-  if (control.resume)
-    throw Error("resuming a data-parallel run is not supported yet: resume it as one process")
-        .key("--resume");
   std::vector<at::Tensor> state;
   for (const auto& named : {network.named_parameters(), network.named_buffers()})
     for (const auto& [name, t] : named) state.push_back(t.detach());

@@ -13,9 +13,9 @@ namespace motioncue::train {
 struct TrainControl;
 
 // Alone: the whole stream ({0, 1}). In a group: broadcasts rank 0's parameters and buffers into
-// `network` and returns this rank's shard. A resumed group run is refused (an Error naming
-// --resume): each rank would need its own restored stream position and generator state, which
-// is not written yet.
+// `network` and returns this rank's shard. A resumed run needs nothing more: every rank has
+// restored the same checkpoint (weights, optimizer, generator), and the stream positions of a
+// step do not depend on the number of ranks, so a run may even resume with another world size.
 data::Shard join_data_parallel(const TrainControl& control, model::PoseNetwork& network);
 
 }  // namespace motioncue::train

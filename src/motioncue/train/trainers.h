@@ -41,6 +41,9 @@ struct TrainControl {
   // every optimizer step, rank 0's weights are everyone's at the start, and only rank 0
   // validates and writes into the run folder (the others get a scratch one). nullptr: alone.
   distributed::Group* group = nullptr;
+  // With `resume`: the folder whose last.ckpt to resume from when it is not the run folder (the
+  // ranks > 0 of a resumed data-parallel run, which write into a scratch folder).
+  std::filesystem::path resume_from = {};
 };
 
 // Config schema: kTrainDefaults (defaults.h).

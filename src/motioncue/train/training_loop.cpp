@@ -66,8 +66,9 @@ ResumePoint start_point(const RunDir& run, const TrainControl& control, int step
                         model::PoseNetwork& network, torch::optim::Optimizer& optimizer,
                         ModelSelector& selector) {
   if (!control.resume) return {0, std::numeric_limits<double>::infinity(), -1};
-  const ResumePoint start = resume_point(run.path());
-  const auto file = run / "last.ckpt";
+  const auto from = control.resume_from.empty() ? run.path() : control.resume_from;
+  const ResumePoint start = resume_point(from);
+  const auto file = from / "last.ckpt";
   if (start.step >= steps)
     throw Error("the run has already finished all its steps; nothing to resume")
         .file(file.string())
@@ -96,7 +97,7 @@ TrainingLoop::TrainingLoop(const RunDir& run, model::PoseNetwork& network, Model
       curves_(run / "curves.csv"),
       start_(std::chrono::steady_clock::now()) {
   lr_factor(settings_.lr_schedule, 1, settings_.steps);  // rejects an unknown name before training
-  if (settings_.first_step > 0) curves_.keep_existing(settings_.first_step);
+  if (settings_.first_step > 0 && writes()) curves_.keep_existing(settings_.first_step);
 }
 
 TrainingLoop::~TrainingLoop() = default;
