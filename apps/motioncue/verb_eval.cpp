@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <optional>
 #include <string>
 
 #include "motioncue/body/body_model.h"
@@ -31,38 +30,31 @@ struct EvalOptions {
 void evaluate_protocol(const EvalOptions& o) {
   namespace mc = motioncue;
   namespace fs = std::filesystem;
-  const auto protocol = mc::eval::parse_protocol(o.protocol);
-  if (o.h36m_regressor.empty())
-    throw mc::Error("a published protocol scores the joints of the Human3.6M regressor")
-        .key("--h36m-regressor")
-        .expected("J_regressor_h36m.npy (17 x V), as distributed with SPIN");
   if (!o.predictions.empty())
     throw mc::Error("--save-predictions applies to benchmark splits, not to --protocol")
         .key("--save-predictions");
-  const fs::path npz = o.data;
-  if (!fs::is_regular_file(npz))
+  if (!fs::is_regular_file(o.data))
     throw mc::Error("with --protocol, --data is a SPIN-layout test archive (.npz)")
-        .file(npz.string())
+        .file(o.data)
         .key("--data");
   const auto device = mc::train::resolve_device(o.device);
   const auto body = mc::train::load_body_model(o.body.model, device, o.body.keypoint_regressor);
   auto loaded = mc::model::load_checkpoint(o.checkpoint, body.hash());
   loaded.network->to(device);
   loaded.network->set_train(false);
-  std::optional<mc::body::BodyModel> male, female;
-  if (!o.body_male.empty()) male = mc::train::load_body_model(o.body_male, device);
-  if (!o.body_female.empty()) female = mc::train::load_body_model(o.body_female, device);
-  const auto split = mc::eval::ProtocolSplit::open(
-      npz, protocol, o.images.empty() ? npz.parent_path() : fs::path(o.images));
-  mc::eval::ProtocolBodies bodies;
-  bodies.neutral = &body;
-  bodies.male = male ? &*male : nullptr;
-  bodies.female = female ? &*female : nullptr;
-  bodies.h36m_regressor = mc::eval::load_h36m_regressor(o.h36m_regressor, body.num_vertices());
+  const auto setup =
+      mc::eval::open_protocol({o.protocol,
+                               o.data,
+                               o.images,
+                               o.h36m_regressor,
+                               o.body_male,
+                               o.body_female,
+                               {"--protocol", "--h36m-regressor", "--body-male, --body-female"}},
+                              body, device);
   mc::eval::ProtocolOptions po;
   po.resolution = loaded.network->config().resolution;
   po.batch_size = o.batch_size;
-  const auto r = mc::eval::evaluate_protocol(*loaded.network, bodies, split, po);
+  const auto r = mc::eval::evaluate_protocol(*loaded.network, setup->bodies, *setup->split, po);
   mc::write_file_atomic(o.out, mc::eval::to_json(r).dump(2) + "\n");
   std::printf("%s, %lld images: MPJPE %.1f mm, PA-MPJPE %.1f mm", o.protocol.c_str(),
               static_cast<long long>(r.frames), r.mpjpe, r.pa_mpjpe);

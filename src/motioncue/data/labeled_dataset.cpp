@@ -13,6 +13,18 @@
 
 namespace motioncue::data {
 
+std::vector<std::string> read_image_names(const Npz& npz, const std::string& origin) {
+  const NpyArray& names = npz.at("imgname");
+  if (names.dtype != DType::kStr || names.shape.size() != 1)
+    throw Error("imgname must be a 1-D array of strings")
+        .file(origin)
+        .key("imgname")
+        .found(dtype_name(names.dtype) + " " + names.shape_string());
+  std::vector<std::string> out = names.to_strings();
+  if (out.empty()) throw Error("the archive has no images").file(origin).key("imgname");
+  return out;
+}
+
 LabeledDataset LabeledDataset::open(const std::filesystem::path& annotations_npz) {
   const Npz npz = read_npz(annotations_npz);
   const std::string origin = annotations_npz.string();
@@ -20,15 +32,8 @@ LabeledDataset LabeledDataset::open(const std::filesystem::path& annotations_npz
   d.file_ = annotations_npz;
   d.folder_ = annotations_npz.parent_path();
 
-  const NpyArray& names = npz.at("imgname");
-  if (names.dtype != DType::kStr || names.shape.size() != 1)
-    throw Error("imgname must be a 1-D array of strings")
-        .file(origin)
-        .key("imgname")
-        .found(dtype_name(names.dtype) + " " + names.shape_string());
-  d.imgname_ = names.to_strings();
+  d.imgname_ = read_image_names(npz, origin);
   const std::int64_t n = static_cast<std::int64_t>(d.imgname_.size());
-  if (n == 0) throw Error("the dataset has no images").file(origin).key("imgname");
 
   auto numeric = [&](const std::string& key,
                      const std::vector<std::int64_t>& dims) -> const NpyArray& {

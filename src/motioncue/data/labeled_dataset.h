@@ -11,7 +11,15 @@
 
 #include "motioncue/geometry/crop.h"
 
+namespace motioncue {
+class Npz;
+}
+
 namespace motioncue::data {
+
+// The `imgname` key of a SPIN-layout archive: a non-empty 1-D array of strings (else an Error
+// naming the file and key).
+std::vector<std::string> read_image_names(const Npz& npz, const std::string& origin);
 
 inline constexpr int kNumKeypoints = 24;
 inline constexpr int kPoseDim = 72;

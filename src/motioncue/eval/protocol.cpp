@@ -14,6 +14,7 @@
 #include "motioncue/core/npy.h"
 #include "motioncue/core/npz.h"
 #include "motioncue/core/progress.h"
+#include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/network_input.h"
 #include "motioncue/geometry/procrustes.h"
 #include "motioncue/model/network.h"
@@ -96,15 +97,8 @@ ProtocolSplit ProtocolSplit::open(const std::filesystem::path& npz_file, Protoco
   s.file_ = npz_file;
   s.image_root_ = image_root;
 
-  const NpyArray& names = npz.at("imgname");
-  if (names.dtype != DType::kStr || names.shape.size() != 1)
-    throw Error("imgname must be a 1-D array of strings")
-        .file(origin)
-        .key("imgname")
-        .found(dtype_name(names.dtype) + " " + names.shape_string());
-  s.imgname_ = names.to_strings();
+  s.imgname_ = data::read_image_names(npz, origin);
   const int64_t n = static_cast<int64_t>(s.imgname_.size());
-  if (n == 0) throw Error("the archive has no images").file(origin).key("imgname");
   s.center_ = npz.at("center", {n, 2}).to_f64();
   s.scale_ = npz.at("scale", {n}).to_f64();
   for (int64_t i = 0; i < n; ++i) {
@@ -286,6 +280,41 @@ ProtocolResult evaluate_protocol(const model::PoseNetwork& network, const Protoc
     r.auc = 100.0 * auc / kThresholds;
   }
   return r;
+}
+
+std::unique_ptr<ProtocolSetup> open_protocol(const ProtocolFiles& files,
+                                             const body::BodyModel& neutral,
+                                             const c10::Device& device) {
+  if (files.protocol.empty())
+    throw Error("scoring an archive needs the protocol that defines the score")
+        .file(files.archive)
+        .key(files.keys.protocol)
+        .expected("3dpw, h36m-p1, h36m-p2 or mpi-inf-3dhp");
+  const Protocol protocol = parse_protocol(files.protocol);
+  if (files.h36m_regressor.empty())
+    throw Error("a published protocol scores the joints of the Human3.6M regressor")
+        .key(files.keys.h36m_regressor)
+        .expected("J_regressor_h36m.npy (17 x V), as distributed with SPIN");
+  const std::filesystem::path archive = files.archive;
+  auto setup = std::make_unique<ProtocolSetup>();
+  setup->split = std::make_unique<ProtocolSplit>(ProtocolSplit::open(
+      archive, protocol,
+      files.images.empty() ? archive.parent_path() : std::filesystem::path(files.images)));
+  for (auto [file, slot] :
+       {std::pair{&files.body_male, &setup->male}, std::pair{&files.body_female, &setup->female}})
+    if (!file->empty()) {
+      *slot = std::make_unique<body::BodyModel>(body::BodyModel::load(*file));
+      (*slot)->to(device, torch::kFloat);
+    }
+  if (protocol == Protocol::k3dpw && setup->split->has_gender() && (!setup->male || !setup->female))
+    throw Error("3DPW ground truth is posed on the gendered bodies: give both")
+        .file(archive.string())
+        .key(files.keys.bodies);
+  setup->bodies.neutral = &neutral;
+  setup->bodies.male = setup->male.get();
+  setup->bodies.female = setup->female.get();
+  setup->bodies.h36m_regressor = load_h36m_regressor(files.h36m_regressor, neutral.num_vertices());
+  return setup;
 }
 
 nlohmann::json to_json(const ProtocolResult& r) {

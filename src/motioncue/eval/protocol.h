@@ -7,9 +7,13 @@
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json_fwd.hpp>
 
+#include <c10/core/Device.h>
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,6 +108,26 @@ struct ProtocolResult {
 
 ProtocolResult evaluate_protocol(const model::PoseNetwork& network, const ProtocolBodies& bodies,
                                  const ProtocolSplit& split, const ProtocolOptions& options);
+
+// What a protocol run is given by name (eval --protocol, and a training run's validation on an
+// archive); `keys` name the settings in errors (CLI options or config keys).
+struct ProtocolFiles {
+  std::string protocol, archive, images, h36m_regressor, body_male, body_female;
+  struct Keys {
+    std::string protocol, h36m_regressor, bodies;
+  } keys;
+};
+// Everything evaluate_protocol needs, opened and checked together: the archive (images default
+// to its folder), the regressor against `neutral`, the gendered bodies (on `device`) that a 3DPW
+// archive with genders requires. `neutral` must outlive the result.
+struct ProtocolSetup {
+  std::unique_ptr<ProtocolSplit> split;
+  std::unique_ptr<body::BodyModel> male, female;
+  ProtocolBodies bodies;
+};
+std::unique_ptr<ProtocolSetup> open_protocol(const ProtocolFiles& files,
+                                             const body::BodyModel& neutral,
+                                             const c10::Device& device);
 
 nlohmann::json to_json(const ProtocolResult& result);
 

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <optional>
 
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/config.h"
@@ -15,7 +14,6 @@
 #include "motioncue/eval/protocol.h"
 #include "motioncue/model/network.h"
 #include "motioncue/train/model_selection.h"
-#include "motioncue/train/run_setup.h"
 
 namespace motioncue::train {
 namespace {
@@ -25,44 +23,22 @@ namespace fs = std::filesystem;
 Validation archive_validation(const Config& config, const fs::path& archive,
                               const body::BodyModel& body, int resolution,
                               const c10::Device& device) {
-  const auto protocol_name = config.get<std::string>("validation.protocol");
-  if (protocol_name.empty())
-    throw Error("validating on an archive needs the protocol that scores it")
-        .file(archive.string())
-        .key("validation.protocol")
-        .expected("3dpw, h36m-p1, h36m-p2 or mpi-inf-3dhp");
-  const auto protocol = eval::parse_protocol(protocol_name);
-  const auto regressor = config.get<std::string>("validation.h36m_regressor");
-  if (regressor.empty())
-    throw Error("a published protocol scores the joints of the Human3.6M regressor")
-        .key("validation.h36m_regressor")
-        .expected("J_regressor_h36m.npy (17 x V)");
-  const auto images = config.get<std::string>("validation.images");
-  auto split = std::make_shared<eval::ProtocolSplit>(eval::ProtocolSplit::open(
-      archive, protocol, images.empty() ? archive.parent_path() : fs::path(images)));
-  struct Bodies {
-    std::optional<body::BodyModel> male, female;
-    eval::ProtocolBodies view;
-  };
-  auto bodies = std::make_shared<Bodies>();
-  for (auto [key, slot] : {std::pair{"validation.body_male", &bodies->male},
-                           std::pair{"validation.body_female", &bodies->female}}) {
-    const auto file = config.get<std::string>(key);
-    if (!file.empty()) *slot = load_body_model(file, device);
-  }
-  bodies->view.neutral = &body;
-  bodies->view.male = bodies->male ? &*bodies->male : nullptr;
-  bodies->view.female = bodies->female ? &*bodies->female : nullptr;
-  bodies->view.h36m_regressor = eval::load_h36m_regressor(regressor, body.num_vertices());
-  if (protocol == eval::Protocol::k3dpw && split->has_gender() &&
-      (!bodies->male || !bodies->female))
-    throw Error("3DPW ground truth is posed on the gendered bodies: give both")
-        .file(archive.string())
-        .key("validation.body_male, validation.body_female");
-  return [split, bodies, resolution](const model::PoseNetwork& network) {
+  auto get = [&](const char* key) { return config.get<std::string>(key); };
+  std::shared_ptr<const eval::ProtocolSetup> setup =
+      eval::open_protocol({get("validation.protocol"),
+                           archive.string(),
+                           get("validation.images"),
+                           get("validation.h36m_regressor"),
+                           get("validation.body_male"),
+                           get("validation.body_female"),
+                           {"validation.protocol", "validation.h36m_regressor",
+                            "validation.body_male, validation.body_female"}},
+                          body, device);
+  return [setup, resolution](const model::PoseNetwork& network) {
     eval::ProtocolOptions options;
     options.resolution = resolution;
-    const eval::ProtocolResult r = eval::evaluate_protocol(network, bodies->view, *split, options);
+    const eval::ProtocolResult r =
+        eval::evaluate_protocol(network, setup->bodies, *setup->split, options);
     constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
     ValidationPoint p;
     p.pa_mpjpe = r.pa_mpjpe;
