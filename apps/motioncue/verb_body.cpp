@@ -127,7 +127,8 @@ void setup(CLI::App& app) {
   auto* info = app.add_subcommand("info", "Counts, height and checks of a body model");
   auto model_info = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  info->add_option("--model", *model_info, "model .npz (default: the built-in open model)");
+  info->add_option("--body-model,--model", *model_info,
+                   "body model .npz (default: the built-in open model)");
   info->add_flag("--json", *json, "print JSON");
   info->callback([model_info, json] {
     const auto report = b::describe_model(model_from(*model_info));
@@ -155,7 +156,8 @@ void setup(CLI::App& app) {
   auto model_pose = std::make_shared<std::string>();
   auto params_pose = std::make_shared<std::string>();
   auto out_pose = std::make_shared<std::string>();
-  pose->add_option("--model", *model_pose, "model .npz (default: the built-in open model)");
+  pose->add_option("--body-model,--model", *model_pose,
+                   "body model .npz (default: the built-in open model)");
   pose->add_option("--params", *params_pose, "input .npz: pose N x 72, betas N x B")->required();
   pose->add_option("--out", *out_pose, "output .npz: vertices, joints, eval_joints, keypoints")
       ->required();
@@ -178,7 +180,8 @@ void setup(CLI::App& app) {
   auto params_exp = std::make_shared<std::string>();
   auto out_exp = std::make_shared<std::string>();
   auto index_exp = std::make_shared<int>(0);
-  exp->add_option("--model", *model_exp, "model .npz (default: the built-in open model)");
+  exp->add_option("--body-model,--model", *model_exp,
+                  "body model .npz (default: the built-in open model)");
   exp->add_option("--params", *params_exp, "parameters .npz (pose, betas); default: rest pose");
   exp->add_option("--index", *index_exp, "row of the parameter file");
   exp->add_option("--out", *out_exp, "output .obj")->required();
@@ -197,7 +200,8 @@ void setup(CLI::App& app) {
   auto parts_r = std::make_shared<bool>(false);
   auto yaws_r = std::make_shared<std::vector<double>>(std::vector<double>{0, 90});
   auto bodies_r = std::make_shared<std::vector<std::string>>();
-  render->add_option("--model", *model_r, "model .npz (default: the built-in open model)");
+  render->add_option("--body-model,--model", *model_r,
+                     "body model .npz (default: the built-in open model)");
   render->add_option("--params", *params_r, "parameters .npz (pose, betas); default: rest pose");
   render->add_option("--rows", *rows_r, "rows of the parameter file to show (default: all)");
   render->add_option("--views", *yaws_r, "view angles about y in degrees (0 = front)");
