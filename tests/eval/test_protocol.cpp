@@ -152,10 +152,11 @@ TEST(Protocol, MpiInf3dhpScoresSeventeenJointsWithPckAndAuc) {
   z.set("S", f.keypoints_from_prediction(0.0));
   const auto r = f.run(z, ev::Protocol::kMpiInf3dhp);
   EXPECT_EQ(r.per_joint_mm.size(), 17u);
-  EXPECT_NEAR(r.pck150, 100.0, 1e-9);
+  // Shares of joints: exact counts, so only the final division and scaling round.
+  EXPECT_NEAR(r.pck150, 100.0, 1e-6);
   // Float rounding leaves most errors just above 0 mm, so the first threshold (0 mm) counts only
   // the joints that are exactly 0 (the pelvis); every other threshold counts all.
-  EXPECT_GE(r.auc, 100.0 * 30 / 31 - 1e-9);
+  EXPECT_GE(r.auc, 100.0 * 30 / 31 - 1e-6);
   EXPECT_LE(r.auc, 100.0);
   z.set("S", f.keypoints_from_prediction(M_PI));
   const auto back = f.run(z, ev::Protocol::kMpiInf3dhp);

@@ -2,20 +2,26 @@
 
 namespace motioncue::train {
 
+// Both trainers select models the same way; adjacent string literals join into one.
+#define MOTIONCUE_VALIDATION_DEFAULTS                                                           \
+  "validation:              # what model selection scores (docs/WORKFLOW.md)\n"                 \
+  "  split: val             # sequences under the data root or an absolute folder, or a "       \
+  "SPIN-layout .npz\n"                                                                          \
+  "  protocol: \"\"           # with an .npz: 3dpw, h36m-p1, h36m-p2 or mpi-inf-3dhp "          \
+  "(docs/PROTOCOLS.md)\n"                                                                       \
+  "  images: \"\"             # with an .npz: the folder its imgname is relative to (default: " \
+  "its folder)\n"                                                                               \
+  "  h36m_regressor: \"\"     # with an .npz: J_regressor_h36m.npy (17 x V)\n"                  \
+  "  body_male: \"\"          # with a 3DPW .npz that has genders\n"                            \
+  "  body_female: \"\"\n"
+
 const char* const kTrainDefaults = R"(
 seed: 0
 data: ""               # benchmark root (docs/FORMATS.md)
 body_model: ""         # empty: the built-in open body model
 keypoint_regressor: "" # with body_model: SPIN's J_regressor_extra.npy (9 x V) or 24 x V keypoints
 device: auto           # auto, cpu, cuda
-validation:              # what model selection scores (docs/WORKFLOW.md)
-  split: val             # sequences under the data root or an absolute folder, or a SPIN-layout .npz
-  protocol: ""           # with an .npz: 3dpw, h36m-p1, h36m-p2 or mpi-inf-3dhp (docs/PROTOCOLS.md)
-  images: ""             # with an .npz: the folder its imgname is relative to (default: its folder)
-  h36m_regressor: ""     # with an .npz: J_regressor_h36m.npy (17 x V)
-  body_male: ""          # with a 3DPW .npz that has genders
-  body_female: ""
-labeled:
+)" MOTIONCUE_VALIDATION_DEFAULTS R"(labeled:
   count: 100           # labeled images (a nested subset); -1 = all
   fraction: -1.0       # share of the labeled images in (0, 1]; when set it replaces count
 model:
@@ -43,14 +49,7 @@ body_model: ""
 keypoint_regressor: ""
 device: auto
 init: ""               # checkpoint of the network to refine
-validation:              # what model selection scores (docs/WORKFLOW.md)
-  split: val             # sequences under the data root or an absolute folder, or a SPIN-layout .npz
-  protocol: ""           # with an .npz: 3dpw, h36m-p1, h36m-p2 or mpi-inf-3dhp (docs/PROTOCOLS.md)
-  images: ""             # with an .npz: the folder its imgname is relative to (default: its folder)
-  h36m_regressor: ""     # with an .npz: J_regressor_h36m.npy (17 x V)
-  body_male: ""          # with a 3DPW .npz that has genders
-  body_female: ""
-labeled:
+)" MOTIONCUE_VALIDATION_DEFAULTS R"(labeled:
   count: 100           # the anchor's labeled images (use the baseline's count and seed)
   fraction: -1.0       # share of the labeled images in (0, 1]; when set it replaces count
   seed: -1             # seed of the labeled subset; -1 = the checkpoint's
@@ -89,3 +88,5 @@ refine:
 )";
 
 }  // namespace motioncue::train
+
+#undef MOTIONCUE_VALIDATION_DEFAULTS

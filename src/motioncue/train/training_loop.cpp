@@ -137,12 +137,10 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
   if (!progress_)
     progress_ =
         std::make_unique<Progress>(settings_.label, last_step() - settings_.first_step, "step");
-  double value = loss.item<double>();
-  if (settings_.group != nullptr) {
-    optimizer.zero_grad();
-    loss.backward();
-    value = all_reduce_step(value);
-  }
+  optimizer.zero_grad();
+  loss.backward();
+  const double value =
+      settings_.group != nullptr ? all_reduce_step(loss.item<double>()) : loss.item<double>();
   if (!std::isfinite(value)) {
     std::string terms;
     for (const auto& [k, v] : logged)
@@ -157,10 +155,6 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
   const double factor = lr_factor(settings_.lr_schedule, step, settings_.steps);
   for (size_t g = 0; g < base_lrs_.size(); ++g)
     optimizer.param_groups()[g].options().set_lr(base_lrs_[g] * factor);
-  if (settings_.group == nullptr) {
-    optimizer.zero_grad();
-    loss.backward();
-  }
   if (settings_.grad_clip > 0)
     running_["grad_norm"] +=
         torch::nn::utils::clip_grad_norm_(network_.parameters(), settings_.grad_clip);
