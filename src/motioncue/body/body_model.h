@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "motioncue/body/skinning.h"
+
 namespace motioncue::body {
 
 struct BodyOutput {
@@ -35,6 +37,9 @@ class BodyModel {
   // rotmats: N x 24 x 3 x 3 (joint 0 global, the others relative to their parents);
   // betas: N x B with B <= num_betas() (missing betas are zero). No translation is applied.
   BodyOutput forward(const at::Tensor& rotmats, const at::Tensor& betas) const;
+  // forward(rotmats, betas).keypoints alone, without posing the vertices (the same values up to
+  // rounding; skinning.h says how).
+  at::Tensor keypoints(const at::Tensor& rotmats, const at::Tensor& betas) const;
   // pose: N x 72 axis-angle.
   BodyOutput forward_axis_angle(const at::Tensor& pose, const at::Tensor& betas) const;
 
@@ -67,6 +72,9 @@ class BodyModel {
   at::Device device() const { return v_template_.device(); }
 
  private:
+  struct Posed;
+  Posed pose(const at::Tensor& rotmats, const at::Tensor& betas) const;
+
   int64_t num_betas_ = 0;
   at::Tensor v_template_;          // V x 3
   at::Tensor shapedirs_;           // V*3 x B
@@ -76,8 +84,10 @@ class BodyModel {
   at::Tensor j_shapedirs_;         // 24*3 x B = J_regressor * shapedirs
   at::Tensor weights_;             // V x 24
   at::Tensor keypoint_regressor_;  // 24 x V, or undefined
-  at::Tensor faces_;               // F x 3 int64 CPU
-  at::Tensor part_labels_;         // V int64 CPU, or undefined
+  SkinningWeights skinning_;
+  KeypointSkinning keypoint_skinning_;  // from keypoint_regressor_, when it is defined
+  at::Tensor faces_;                    // F x 3 int64 CPU
+  at::Tensor part_labels_;              // V int64 CPU, or undefined
   std::vector<std::string> part_names_;
   std::map<std::string, int64_t> landmarks_;
   std::vector<int> parents_;

@@ -239,6 +239,11 @@ BodyModel BodyModel::load(const std::filesystem::path& path,
                        .reshape({kNumJoints * 3, m.num_betas_});
   m.weights_ = weights;
   m.keypoint_regressor_ = keypoint_regressor;
+  m.skinning_ = SkinningWeights::from_dense(weights);
+  if (keypoint_regressor.defined()) {
+    m.keypoint_skinning_ =
+        KeypointSkinning::build(keypoint_regressor, weights, v_template, m.shapedirs_, posedirs);
+  }
   m.to(torch::kCPU, torch::kFloat);
   return m;
 }

@@ -54,7 +54,12 @@ EvalResult evaluate(const Predictor& predict, const body::BodyModel& body,
   data::FrameBatch batch;
   while (loader.next(batch)) {
     const model::Prediction p = predict(batch);
-    const body::BodyOutput out = body.forward(p.rotmats, p.betas);
+    body::BodyOutput out;
+    if (options.with_vertices) {
+      out = body.forward(p.rotmats, p.betas);
+    } else {
+      out.keypoints = body.keypoints(p.rotmats, p.betas);
+    }
     const auto device = out.keypoints.device();
     const at::Tensor pk = out.keypoints.slice(1, 0, kEval).to(torch::kFloat64).cpu();
     const at::Tensor gk = batch.gt_keypoints3d.slice(1, 0, kEval).to(torch::kFloat64).cpu();

@@ -98,7 +98,7 @@ ContextStepTerms context_step(const model::PoseNetwork& network, const ContextNe
   }
   if (labeled && train_network) {
     auto p = network.forward(labeled->images.to(device));
-    auto out = body.forward(p.rotmats, p.betas);
+    const auto keypoints = body.keypoints(p.rotmats, p.betas);
     losses::SupervisedTargets targets;
     const auto m = labeled->pose.size(0);
     targets.rotmats = body::axis_angle_to_matrix(labeled->pose.to(device).view({m, 24, 3}));
@@ -106,8 +106,8 @@ ContextStepTerms context_step(const model::PoseNetwork& network, const ContextNe
     targets.has_smpl = labeled->has_smpl.to(device);
     targets.keypoints2d = labeled->keypoints2d.to(device);
     targets.keypoints3d = labeled->keypoints3d.to(device);
-    auto sup = losses::supervised_loss(p.rotmats, p.betas, p.cam, out.keypoints, targets,
-                                       options.supervised);
+    auto sup =
+        losses::supervised_loss(p.rotmats, p.betas, p.cam, keypoints, targets, options.supervised);
     terms.total = terms.total + sup.total;
     terms.supervised = sup.total.item<double>();
   }

@@ -22,7 +22,9 @@ losses::SupervisedTerms supervised_forward(const model::PoseNetwork& network,
                                            const data::LabeledBatch& batch,
                                            const losses::SupervisedWeights& weights) {
   const auto device = network.device();
-  const BodyPrediction pred = predict_bodies(network, body, batch.images);
+  // The supervised terms need the keypoints only, not the posed mesh.
+  const model::Prediction pred = network.forward(batch.images.to(device));
+  const at::Tensor keypoints = body.keypoints(pred.rotmats, pred.betas);
   losses::SupervisedTargets targets;
   const auto n = batch.pose.size(0);
   targets.rotmats = body::axis_angle_to_matrix(batch.pose.to(device).view({n, 24, 3}));
@@ -30,8 +32,7 @@ losses::SupervisedTerms supervised_forward(const model::PoseNetwork& network,
   targets.has_smpl = batch.has_smpl.to(device);
   targets.keypoints2d = batch.keypoints2d.to(device);
   targets.keypoints3d = batch.keypoints3d.to(device);
-  return losses::supervised_loss(pred.rotmats, pred.betas, pred.cam, pred.keypoints, targets,
-                                 weights);
+  return losses::supervised_loss(pred.rotmats, pred.betas, pred.cam, keypoints, targets, weights);
 }
 
 }  // namespace motioncue::train
