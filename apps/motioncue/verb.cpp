@@ -1,22 +1,15 @@
 #include "verb.h"
 
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
-#include "motioncue/core/parse.h"
-#include "motioncue/core/progress.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/distributed/launch_env.h"
 #include "motioncue/distributed/process_group.h"
+#include "motioncue/train/data_parallel.h"
 #include "motioncue/train/trainers.h"
 
 namespace motioncue::cli {
@@ -89,62 +82,22 @@ void run_in_new_folder(const std::string& out, const Config& config,
   run_in_fresh_folder(out, &config, work);
 }
 
-namespace {
-
-// The group of a data-parallel launch, or nullptr alone.
-std::unique_ptr<distributed::Group> join_launch_group() {
-  const distributed::LaunchEnv env = distributed::launch_env();
-  if (!env.distributed()) return nullptr;
-  double seconds = 600;
-  if (const char* t = std::getenv("MOTIONCUE_DIST_TIMEOUT")) {
-    const auto v = parse_double(t);
-    if (!v || !(*v > 0) || !std::isfinite(*v))
-      throw Error("the timeout must be a positive number of seconds")
-          .key("MOTIONCUE_DIST_TIMEOUT")
-          .found(t);
-    seconds = *v;
-  }
-  return std::make_unique<distributed::Group>(
-      env, std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
-}
-
-// Ranks > 0 run quietly in a private scratch folder, removed afterwards.
-void run_in_scratch(const distributed::Group& group,
-                    const std::function<void(const RunDir&)>& work) {
-  Progress::set_enabled(false);
-  spdlog::set_level(spdlog::level::warn);
-  const auto scratch = std::filesystem::temp_directory_path() /
-                       ("motioncue-rank" + std::to_string(group.rank()) + "-" +
-                        std::to_string(static_cast<long long>(::getpid())));
-  struct Remove {
-    std::filesystem::path dir;
-    ~Remove() {
-      std::error_code ec;
-      std::filesystem::remove_all(dir, ec);
-    }
-  } remove{scratch};
-  const RunDir run(scratch);
-  work(run);
-}
-
-}  // namespace
-
 void run_training_in_new_folder(
     const std::string& out, const Config& config,
     const std::function<void(const RunDir&, distributed::Group*)>& work) {
-  const auto group = join_launch_group();
+  const auto group = distributed::join_from_environment();
   if (!group || group->rank() == 0) {
     run_in_new_folder(out, config, [&](const RunDir& run) { work(run, group.get()); });
     return;
   }
-  run_in_scratch(*group, [&](const RunDir& run) { work(run, group.get()); });
+  train::run_in_scratch_folder(*group, [&](const RunDir& run) { work(run, group.get()); });
 }
 
 void resume_training(const std::string& folder, const std::string& defaults_yaml,
                      const std::string& verb, bool settings_given,
                      const std::function<void(const Config&, const RunDir&, distributed::Group*,
                                               const std::filesystem::path&)>& work) {
-  const auto group = join_launch_group();
+  const auto group = distributed::join_from_environment();
   if (!group || group->rank() == 0) {
     const auto resumed = open_run_to_resume(folder, defaults_yaml, verb, settings_given);
     work(resumed.config, resumed.run, group.get(), {});
@@ -157,7 +110,8 @@ void resume_training(const std::string& folder, const std::string& defaults_yaml
     throw Error("not a run folder: nothing to resume").file(recorded.string());
   Config config(defaults_yaml, "defaults of '" + verb + "'");
   config.merge_file(recorded);
-  run_in_scratch(*group, [&](const RunDir& run) { work(config, run, group.get(), folder); });
+  train::run_in_scratch_folder(*group,
+                               [&](const RunDir& run) { work(config, run, group.get(), folder); });
 }
 
 void run_in_new_folder(const std::string& out, const std::function<void(const RunDir&)>& work) {

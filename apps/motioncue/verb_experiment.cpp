@@ -7,6 +7,7 @@
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
+#include "motioncue/distributed/process_group.h"
 #include "motioncue/experiments/experiment_runner.h"
 #include "motioncue/experiments/experiment_spec.h"
 #include "verb.h"
@@ -66,7 +67,10 @@ motioncue::cli::VerbRegistration register_experiment(
         spec.seeds = restrict_to(spec.seeds, o->seeds, "seeds", o->spec);
         spec.labeled_counts =
             restrict_to(spec.labeled_counts, o->counts, "labeled-counts", o->spec);
-        const auto result = ex::run_experiment(spec, o->out);
+        // Under `launch` or torchrun every run is data-parallel; rank 0 writes the results.
+        const auto group = motioncue::distributed::join_from_environment();
+        const auto result = ex::run_experiment(spec, o->out, {}, group.get());
+        if (group && group->rank() != 0) return;
         const std::string command = "motioncue experiment --spec " + o->spec + " --out " + o->out +
                                     (o->data.empty() ? "" : " --data " + o->data) +
                                     join_option("seeds", o->seeds) +

@@ -27,8 +27,20 @@ struct LaunchOptions {
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
   std::string rendezvous;
+  std::vector<std::string> global_flags;  // --quiet and --log-level as given to launch
   std::vector<std::string> command;
 };
+
+// The tool's own flags given before `launch` hold for the processes it starts.
+std::vector<std::string> global_flags(const CLI::App& root) {
+  std::vector<std::string> flags;
+  if (root.count("--quiet") > 0) flags.emplace_back("--quiet");
+  if (root.count("--log-level") > 0) {
+    flags.emplace_back("--log-level");
+    flags.push_back(root.get_option("--log-level")->as<std::string>());
+  }
+  return flags;
+}
 
 // A port no one listens on now (the kernel's pick for port 0).
 int free_port() {
@@ -78,6 +90,7 @@ void launch(const LaunchOptions& o) {
   // Everything the children need is built before the first fork: between fork and exec a child
   // only calls execve.
   std::vector<std::string> args{"motioncue"};
+  args.insert(args.end(), o.global_flags.begin(), o.global_flags.end());
   args.insert(args.end(), o.command.begin(), o.command.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -156,7 +169,10 @@ mc::cli::VerbRegistration register_launch(
       app.add_option("--rendezvous", o->rendezvous,
                      "file:PATH: meet through a file on a shared file system instead of TCP");
       app.add_option("command", o->command, "the motioncue command, after --")->required();
-      app.callback([o] { launch(*o); });
+      app.callback([o, &app] {
+        o->global_flags = global_flags(*app.get_parent());
+        launch(*o);
+      });
     });
 
 }  // namespace

@@ -59,6 +59,8 @@ TEST(DataParallel, TwoRanksOfEightTakeTheStepsOfOneRankOfSixteen) {
   // Rank 0 wrote the run; nobody else wrote into it.
   for (const char* file : {"best.ckpt", "last.ckpt", "curves.csv", "summary.json", "log.txt"})
     EXPECT_TRUE(fs::exists(tmp / "pair" / file)) << file;
+  // `--quiet` before `launch` holds for the ranks: no progress bars from rank 0 either.
+  EXPECT_EQ(pair.output.find("step/s"), std::string::npos) << pair.output;
   EXPECT_EQ(motioncue::read_file_text(tmp / "pair" / "curves.csv").substr(0, 20),
             motioncue::read_file_text(tmp / "alone" / "curves.csv").substr(0, 20));
 }
@@ -106,4 +108,95 @@ TEST(DataParallel, AStoppedRunResumesWithTheSameOrAnotherNumberOfRanks) {
     ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
     EXPECT_LT(largest_difference(tmp / "whole", run), 1e-5) << how;
   }
+}
+
+// torchrun's situation: two ranks started separately, one killed (-9) in mid-training. The
+// survivor stops within the timeout with one line that says why, and the run folder it leaves
+// resumes to the end.
+TEST(DataParallel, ARankKilledInMidTrainingStopsTheOtherAndTheRunResumes) {
+  motioncue::testing::TempDir tmp;
+  const std::string cli = MOTIONCUE_CLI;
+  const auto run = tmp / "run";
+  const std::string env = "WORLD_SIZE=2 MOTIONCUE_DIST_TIMEOUT=20 MOTIONCUE_RENDEZVOUS=file:" +
+                          (tmp / "store").string() + " ";
+  const std::string settings = refine_settings(run) + " --set refine.steps=2000";
+  // Rank 1 is killed once rank 0 has written its first checkpoint (step 5).
+  const std::string script =
+      "RANK=0 " + env + cli + " --quiet " + settings + " > " + (tmp / "rank0.txt").string() +
+      " 2>&1 & r0=$!\n" + "RANK=1 " + env + cli + " --quiet " + settings +
+      " > /dev/null 2>&1 & r1=$!\n" + "for i in $(seq 1 1200); do [ -f " +
+      (run / "last.ckpt").string() + " ] && break; sleep 0.05; done\n" + "kill -9 $r1\n" +
+      "start=$(date +%s)\n" + "wait $r0\n" + "echo $? $(( $(date +%s) - start )) > " +
+      (tmp / "result.txt").string() + "\n";
+  motioncue::write_file_atomic(tmp / "kill.sh", script);
+  ASSERT_EQ(std::system(("bash " + (tmp / "kill.sh").string()).c_str()), 0);
+  const auto result = motioncue::read_file_text(tmp / "result.txt");
+  const int code = std::stoi(result);
+  const int seconds = std::stoi(result.substr(result.find(' ')));
+  const auto output = motioncue::read_file_text(tmp / "rank0.txt");
+  EXPECT_NE(code, 0) << output;
+  EXPECT_LE(seconds, 50) << output;
+  // The run's own log lines come first; the error is the last line, without a backtrace.
+  const auto last_line = output.substr(output.find_last_of('\n', output.size() - 2) + 1);
+  EXPECT_NE(last_line.find("rank 0 of 2"), std::string::npos) << output;
+  EXPECT_NE(last_line.find("another rank died"), std::string::npos) << output;
+  EXPECT_EQ(output.find("frame #"), std::string::npos) << output;
+  ASSERT_TRUE(fs::exists(run / "last.ckpt"));
+  EXPECT_FALSE(fs::exists(run / "summary.json"));
+  // The checkpoint left behind is whole: the run resumes (alone) and finishes.
+  const auto resumed = run_cli("refine --resume " + run.string() + " --stop-after 20");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+}
+
+// An experiment under `launch`: every baseline and arm runs data-parallel and rank 0 writes the
+// results. Each run equals what its verb gives from the recorded settings: `launch -- train` for
+// the baseline (BatchNorm trains there, on each rank's half-batch), one-process `refine` for the
+// arm (BatchNorm frozen, so the global batch's step).
+TEST(DataParallel, AnExperimentRunsEveryArmDataParallel) {
+  motioncue::testing::TempDir tmp;
+  const auto spec = tmp / "spec.yaml";
+  motioncue::write_file_atomic(
+      spec,
+      "name: data-parallel check\n"
+      "seeds: [0]\n"
+      "labeled_counts: [8]\n"
+      "train:\n"
+      "  model: {resolution: 32}\n"
+      "  train: {steps: 6, batch_size: 4, val_every: 3, log_every: 3, workers: 0, augment: true}\n"
+      "  device: cpu\n"
+      "refine:\n"
+      "  refine: {steps: 4, batch_size: 4, pair_batch: 2, val_every: 2, log_every: 2, workers: 0,"
+      " flow: oracle, augment: true}\n"
+      "  device: cpu\n"
+      "arms:\n"
+      "  control: {refine: {w_flow: 0.0}}\n");
+  const std::string launch = "launch --nproc 2 --master-port 0 -- ";
+  const std::string experiment = "experiment --spec " + spec.string() + " --data " +
+                                 motioncue::testing::tiny_benchmark().string() + " --out ";
+  const auto pair = run_cli(launch + experiment + (tmp / "pair").string());
+  ASSERT_EQ(pair.exit_code, 0) << pair.output;
+  EXPECT_TRUE(fs::exists(tmp / "pair" / "results.md"));
+  const auto runs = tmp / "pair" / "labeled_8" / "seed_0";
+  for (const char* arm : {"baseline", "control"})
+    EXPECT_TRUE(fs::exists(runs / arm / "test.json")) << arm;
+
+  const auto train =
+      run_cli(launch + "train --config " + (runs / "baseline" / "config.yaml").string() +
+              " --out " + (tmp / "baseline").string());
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+  EXPECT_LT(largest_difference(tmp / "baseline", runs / "baseline"), 1e-6);
+  const auto refine = run_cli("refine --config " + (runs / "control" / "config.yaml").string() +
+                              " --out " + (tmp / "control").string());
+  ASSERT_EQ(refine.exit_code, 0) << refine.output;
+  EXPECT_LT(largest_difference(tmp / "control", runs / "control"), 1e-5);
+
+  // The ranks reach the trainers: a batch that does not split over them is refused.
+  auto text = motioncue::read_file_text(spec);
+  text.replace(text.find("batch_size: 4"), 13, "batch_size: 3");
+  motioncue::write_file_atomic(tmp / "odd.yaml", text);
+  const auto odd =
+      run_cli(launch + "experiment --spec " + (tmp / "odd.yaml").string() + " --data " +
+              motioncue::testing::tiny_benchmark().string() + " --out " + (tmp / "odd").string());
+  EXPECT_NE(odd.exit_code, 0) << odd.output;
+  EXPECT_NE(odd.output.find("a multiple of 2"), std::string::npos) << odd.output;
 }

@@ -99,8 +99,13 @@ BodyModel::Posed BodyModel::pose(const at::Tensor& rotmats_in, const at::Tensor&
   return p;
 }
 
-BodyOutput BodyModel::forward(const at::Tensor& rotmats, const at::Tensor& betas) const {
+BodyOutput BodyModel::forward(const at::Tensor& rotmats, const at::Tensor& betas,
+                              bool with_vertices) const {
   const Posed p = pose(rotmats, betas);
+  BodyOutput out;
+  out.joints = p.joints;
+  out.keypoints = keypoint_skinning_.keypoints(p.transforms, p.betas, p.pose_features);
+  if (!with_vertices) return out;
   const int64_t n = p.rotmats.size(0), b = p.betas.size(1), v = num_vertices();
   at::Tensor v_posed;
   if (b > 0) {
@@ -112,16 +117,12 @@ BodyOutput BodyModel::forward(const at::Tensor& rotmats, const at::Tensor& betas
   if (p.pose_features.defined()) {
     v_posed = v_posed + torch::matmul(p.pose_features, posedirs_).view({n, v, 3});
   }
-  BodyOutput out;
   out.vertices = blend_skinning(p.transforms, v_posed, skinning_);
-  out.joints = p.joints;
-  out.keypoints = keypoint_skinning_.keypoints(p.transforms, p.betas, p.pose_features);
   return out;
 }
 
 at::Tensor BodyModel::keypoints(const at::Tensor& rotmats, const at::Tensor& betas) const {
-  const Posed p = pose(rotmats, betas);
-  return keypoint_skinning_.keypoints(p.transforms, p.betas, p.pose_features);
+  return forward(rotmats, betas, false).keypoints;
 }
 
 BodyOutput BodyModel::forward_axis_angle(const at::Tensor& pose, const at::Tensor& betas) const {

@@ -36,7 +36,9 @@ class BodyModel {
 
   // rotmats: N x 24 x 3 x 3 (joint 0 global, the others relative to their parents);
   // betas: N x B with B <= num_betas() (missing betas are zero). No translation is applied.
-  BodyOutput forward(const at::Tensor& rotmats, const at::Tensor& betas) const;
+  // Without `with_vertices` the mesh is not posed (vertices undefined): joints and keypoints only.
+  BodyOutput forward(const at::Tensor& rotmats, const at::Tensor& betas,
+                     bool with_vertices = true) const;
   // forward(rotmats, betas).keypoints alone, without posing the vertices (the same values up to
   // rounding; skinning.h says how).
   at::Tensor keypoints(const at::Tensor& rotmats, const at::Tensor& betas) const;

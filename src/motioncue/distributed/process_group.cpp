@@ -5,7 +5,11 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
+#include <cmath>
+#include <cstdlib>
+
 #include "motioncue/core/error.h"
+#include "motioncue/core/parse.h"
 
 namespace motioncue::distributed {
 
@@ -139,6 +143,22 @@ void Group::barrier() {
   } catch (const std::exception& e) {
     collective_failed(env_, "barrier", e, impl_->timeout);
   }
+}
+
+std::unique_ptr<Group> join_from_environment() {
+  const LaunchEnv env = launch_env();
+  if (!env.distributed()) return nullptr;
+  double seconds = 600;
+  if (const char* t = std::getenv("MOTIONCUE_DIST_TIMEOUT")) {
+    const auto v = parse_double(t);
+    if (!v || !(*v > 0) || !std::isfinite(*v))
+      throw Error("the timeout must be a positive number of seconds")
+          .key("MOTIONCUE_DIST_TIMEOUT")
+          .found(t);
+    seconds = *v;
+  }
+  return std::make_unique<Group>(env,
+                                 std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
 }
 
 }  // namespace motioncue::distributed

@@ -43,4 +43,8 @@ class Group {
   std::unique_ptr<Impl> impl_;
 };
 
+// The group torchrun's environment describes (launch_env.h), or nullptr for a process alone.
+// MOTIONCUE_DIST_TIMEOUT (seconds, default 600) bounds the rendezvous and every collective.
+std::unique_ptr<Group> join_from_environment();
+
 }  // namespace motioncue::distributed

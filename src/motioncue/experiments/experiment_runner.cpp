@@ -18,9 +18,11 @@
 #include "motioncue/core/json_file.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/data/video_dataset.h"
+#include "motioncue/distributed/process_group.h"
 #include "motioncue/eval/evaluator.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
+#include "motioncue/train/data_parallel.h"
 #include "motioncue/train/defaults.h"
 #include "motioncue/train/run_setup.h"
 #include "motioncue/train/settings_check.h"
@@ -182,27 +184,57 @@ double sd(const std::vector<double>& v) {
 // A table cell, or "-" where the value is unknown (a run recorded before the field existed).
 std::string cell(double value, const std::string& text) { return std::isnan(value) ? "-" : text; }
 
+enum class NextStep : std::int64_t { kNothing = 0, kResume = 1, kStart = 2 };
+
+// In a group, rank 0 (which owns the run folders) decides and the others follow.
+NextStep agree(NextStep mine, distributed::Group* group) {
+  if (!group) return mine;
+  const auto t = torch::tensor({static_cast<std::int64_t>(mine)}, torch::kLong);
+  group->broadcast({t});
+  return static_cast<NextStep>(t.item<std::int64_t>());
+}
+
 // Runs `trainer` into `dir` unless a finished run of `config` is there: an interrupted one (a
 // killed demo or experiment) continues where it stopped, anything else is replaced. Then
-// evaluates the run on `split`.
+// evaluates the run on `split`. Ranks > 0 of a group train in a scratch folder and wait while
+// rank 0 evaluates.
 void run_unless_finished(const fs::path& dir, const Config& config, const char* defaults,
                          const std::string& stage, const RunnerHooks& hooks,
                          train::TrainSummary (*trainer)(const Config&, const RunDir&,
                                                         train::TrainControl),
-                         const fs::path& split, const std::string& device) {
-  if (finished_with(dir, config, defaults)) return;
+                         const fs::path& split, const std::string& device,
+                         distributed::Group* group) {
+  const bool writes = !group || group->rank() == 0;
+  NextStep next = NextStep::kStart;
+  if (writes) {
+    next = finished_with(dir, config, defaults)    ? NextStep::kNothing
+           : resumable_with(dir, config, defaults) ? NextStep::kResume
+                                                   : NextStep::kStart;
+  }
+  next = agree(next, group);
+  if (next == NextStep::kNothing) return;
+  train::TrainControl control;
+  control.resume = next == NextStep::kResume;
+  control.group = group;
+  if (!writes) {
+    if (control.resume) control.resume_from = dir;
+    train::run_in_scratch_folder(*group, [&](const RunDir& run) { trainer(config, run, control); });
+    group->barrier();
+    return;
+  }
   if (hooks.on_stage) hooks.on_stage(stage);
-  if (resumable_with(dir, config, defaults)) {
+  if (control.resume) {
     const RunDir run(dir, ExistingRun::kReuse);
     run.continue_log();
-    trainer(config, run, {true, 0});
+    trainer(config, run, control);
   } else {
     fs::remove_all(dir);
     RunDir run(dir);
     run.record(config);
-    trainer(config, run, {});
+    trainer(config, run, control);
   }
   evaluate_run(dir, split, device);
+  if (group) group->barrier();
 }
 
 }  // namespace
@@ -244,31 +276,35 @@ void check_experiment(const ExperimentSpec& spec) {
 }
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const fs::path& out,
-                                const RunnerHooks& hooks) {
+                                const RunnerHooks& hooks, distributed::Group* group) {
+  const bool writes = !group || group->rank() == 0;
   check_experiment(spec);
   const fs::path split = spec.data / spec.eval_split;
   ExperimentResult result{spec, {}};
+  const auto record = [&](const fs::path& dir, const std::string& arm, std::int64_t count,
+                          std::uint64_t seed) {
+    if (!writes) return;
+    RunRecord r = load_record(dir);
+    r.arm = arm, r.labeled = count, r.seed = seed;
+    result.runs.push_back(r);
+  };
   for (const auto count : spec.labeled_counts) {
     for (const auto seed : spec.seeds) {
-      const fs::path group = out / fmt::format("labeled_{}", count) / fmt::format("seed_{}", seed);
+      const fs::path runs = out / fmt::format("labeled_{}", count) / fmt::format("seed_{}", seed);
       const std::string device = "auto";
       // The baseline of this (count, seed).
-      const fs::path base_dir = group / "baseline";
+      const fs::path base_dir = runs / "baseline";
       run_unless_finished(base_dir, baseline_config(spec, count, seed), train::kTrainDefaults,
                           fmt::format("baseline, {} labeled, seed {}", count, seed), hooks,
-                          &train::run_training, split, device);
-      RunRecord b = load_record(base_dir);
-      b.arm = "baseline", b.labeled = count, b.seed = seed;
-      result.runs.push_back(b);
+                          &train::run_training, split, device, group);
+      record(base_dir, "baseline", count, seed);
       for (const auto& arm : spec.arms) {
-        const fs::path dir = group / arm.name;
+        const fs::path dir = runs / arm.name;
         run_unless_finished(dir, arm_config(spec, arm, count, seed, base_dir / "best.ckpt"),
                             train::kRefineDefaults,
                             fmt::format("{}, {} labeled, seed {}", arm.name, count, seed), hooks,
-                            &train::run_refinement, split, device);
-        RunRecord r = load_record(dir);
-        r.arm = arm.name, r.labeled = count, r.seed = seed;
-        result.runs.push_back(r);
+                            &train::run_refinement, split, device, group);
+        record(dir, arm.name, count, seed);
       }
     }
   }

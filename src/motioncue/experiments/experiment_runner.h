@@ -15,6 +15,10 @@
 #include "motioncue/eval/metrics.h"
 #include "motioncue/experiments/experiment_spec.h"
 
+namespace motioncue::distributed {
+class Group;
+}
+
 namespace motioncue::experiments {
 
 struct RunRecord {
@@ -39,9 +43,12 @@ struct RunnerHooks {
   std::function<void(const std::string& stage)> on_stage;
 };
 
-// Checks the whole spec first (check_experiment), then runs what is not run yet.
+// Checks the whole spec first (check_experiment), then runs what is not run yet. In a
+// data-parallel group every training run is data-parallel: rank 0 owns `out` (it decides what
+// runs, writes, evaluates and returns the records); the other ranks train in scratch folders and
+// return no records.
 ExperimentResult run_experiment(const ExperimentSpec& spec, const std::filesystem::path& out,
-                                const RunnerHooks& hooks = {});
+                                const RunnerHooks& hooks = {}, distributed::Group* group = nullptr);
 
 // Builds the config of every baseline and every arm the spec runs and checks their settings (known
 // keys, values of the right kind, in range, known names: train::check_training_settings and

@@ -309,9 +309,11 @@ class Pipeline {
         cam = pred.cam.to(torch::kCPU, torch::kFloat32).contiguous();
       }
       StageTimer t(summary_.stage_seconds, "body");
+      // The mesh only for the outputs that draw or write it.
+      const bool mesh = o_.overlays != OverlayMode::kNone || o_.obj;
       auto out = body_->forward(rotmats.to(body_->device(), body_->dtype()),
-                                betas.to(body_->device(), body_->dtype()));
-      vertices = out.vertices.to(torch::kCPU, torch::kFloat32).contiguous();
+                                betas.to(body_->device(), body_->dtype()), mesh);
+      if (mesh) vertices = out.vertices.to(torch::kCPU, torch::kFloat32).contiguous();
       keypoints = out.keypoints.to(torch::kCPU, torch::kFloat32).contiguous();
       joints = out.joints.to(torch::kCPU, torch::kFloat32).contiguous();
       pose = body::matrix_to_axis_angle(rotmats).reshape({-1, 72}).contiguous();

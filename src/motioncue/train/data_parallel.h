@@ -2,8 +2,16 @@
 // every rank starts from rank 0's weights and buffers and loads its own slice of every batch.
 #pragma once
 
+#include <functional>
+
 #include "motioncue/data/shard.h"
 
+namespace motioncue {
+class RunDir;
+}
+namespace motioncue::distributed {
+class Group;
+}
 namespace motioncue::model {
 class PoseNetwork;
 }
@@ -17,5 +25,10 @@ struct TrainControl;
 // restored the same checkpoint (weights, optimizer, generator), and the stream positions of a
 // step do not depend on the number of ranks, so a run may even resume with another world size.
 data::Shard join_data_parallel(const TrainControl& control, model::PoseNetwork& network);
+
+// Runs `work` as a rank > 0 does: without progress bars or info logging, in a private scratch run
+// folder that is removed afterwards (rank 0 writes the real one).
+void run_in_scratch_folder(const distributed::Group& group,
+                           const std::function<void(const RunDir&)>& work);
 
 }  // namespace motioncue::train
