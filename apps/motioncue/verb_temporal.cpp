@@ -21,6 +21,7 @@
 #include "motioncue/core/seed.h"
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/video_dataset.h"
+#include "motioncue/distributed/process_group.h"
 #include "motioncue/eval/evaluator.h"
 #include "motioncue/eval/metrics.h"
 #include "motioncue/eval/table.h"
@@ -171,7 +172,8 @@ void train_temporal_run(const mc::RunDir& run, TemporalTrainOptions& o,
                                                          {"supervised", log.supervised}}
                                                   .dump() +
                                               "\n");
-  std::cout << "wrote " << (run / "context.pt").string() << "\n";
+  if (!control.group || control.group->rank() == 0)
+    std::cout << "wrote " << (run / "context.pt").string() << "\n";
 }
 
 void add_train(CLI::App& app) {
@@ -212,10 +214,12 @@ void add_train(CLI::App& app) {
             "temporal train needs --init, --data and --out (a new run) or --resume RUN");
       // A new run folder, claimed before anything is loaded: an existing run (of any verb) is
       // never overwritten, and a run that fails before its resume point leaves nothing behind.
+      // Under `launch` or torchrun, ranks > 0 train in a scratch folder (verb.h).
       const mc::Config settings(temporal_train_settings(*o), "settings of 'temporal train'");
-      mc::cli::run_in_new_folder(o->out, settings, [&](const mc::RunDir& run) {
-        train_temporal_run(run, *o, {run.path(), false, *stop_after}, o->out);
-      });
+      mc::cli::run_training_in_new_folder(
+          o->out, settings, [&](const mc::RunDir& run, mc::distributed::Group* group) {
+            train_temporal_run(run, *o, {run.path(), false, *stop_after, group}, o->out);
+          });
       return;
     }
     bool settings_given = false;
@@ -223,13 +227,17 @@ void add_train(CLI::App& app) {
       if (option->get_name() != "--resume" && option->get_name() != "--stop-after" &&
           option->get_name() != "--help" && option->count() > 0)
         settings_given = true;
-    auto resumed = mc::cli::open_run_to_resume(*resume, temporal_train_settings({}),
-                                               "temporal train", settings_given);
-    if (fs::exists(resumed.run / "context.pt"))
+    if (fs::exists(fs::path(*resume) / "context.pt"))
       throw mc::Error("the run has already finished; nothing to resume")
-          .file((resumed.run / "context.pt").string());
-    read_temporal_train_settings(resumed.config, *o);
-    train_temporal_run(resumed.run, *o, {resumed.run.path(), true, *stop_after}, *resume);
+          .file((fs::path(*resume) / "context.pt").string());
+    mc::cli::resume_training(
+        *resume, temporal_train_settings({}), "temporal train", settings_given,
+        [&](const mc::Config& config, const mc::RunDir& run, mc::distributed::Group* group,
+            const fs::path& resume_from) {
+          read_temporal_train_settings(config, *o);
+          const fs::path from = resume_from.empty() ? run.path() : resume_from;
+          train_temporal_run(run, *o, {from, true, *stop_after, group}, *resume);
+        });
   });
 }
 

@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -35,16 +37,21 @@ std::string refine_settings(const fs::path& out) {
          " --set refine.augment=true";
 }
 
-// The largest difference between the weights of two runs' last checkpoints.
-double largest_difference(const fs::path& run_a, const fs::path& run_b) {
-  const auto a = mm::load_checkpoint(run_a / "last.ckpt");
-  const auto b = mm::load_checkpoint(run_b / "last.ckpt");
+// The largest difference between the weights of two network checkpoints.
+double largest_checkpoint_difference(const fs::path& file_a, const fs::path& file_b) {
+  const auto a = mm::load_checkpoint(file_a);
+  const auto b = mm::load_checkpoint(file_b);
   std::map<std::string, at::Tensor> want;
   for (const auto& [name, t] : a.network->named_parameters()) want[name] = t;
   double largest = 0;
   for (const auto& [name, t] : b.network->named_parameters())
     largest = std::max(largest, (t - want.at(name)).abs().max().item<double>());
   return largest;
+}
+
+// The same for two runs' last checkpoints.
+double largest_difference(const fs::path& run_a, const fs::path& run_b) {
+  return largest_checkpoint_difference(run_a / "last.ckpt", run_b / "last.ckpt");
 }
 
 }  // namespace
@@ -197,6 +204,47 @@ TEST(DataParallel, AnExperimentRunsEveryArmDataParallel) {
   const auto odd =
       run_cli(launch + "experiment --spec " + (tmp / "odd.yaml").string() + " --data " +
               motioncue::testing::tiny_benchmark().string() + " --out " + (tmp / "odd").string());
+  EXPECT_NE(odd.exit_code, 0) << odd.output;
+  EXPECT_NE(odd.output.find("a multiple of 2"), std::string::npos) << odd.output;
+}
+
+// The per-step losses temporal train logged (log.json "total"; in a group, the ranks' mean).
+std::vector<double> temporal_losses(const fs::path& run) {
+  return nlohmann::json::parse(motioncue::read_file_text(run / "log.json"))
+      .at("total")
+      .get<std::vector<double>>();
+}
+
+// temporal train under `launch`: the ranks train the context network together and rank 0
+// reports; stopped and resumed by the same launch, the run logs the losses of the uninterrupted
+// launch. (Its flow term averages over the batch's visible points, so unlike the anchor-only
+// refinement above, 2 ranks of 2 clips weight the pairs a little differently from 1 process of 4.)
+TEST(DataParallel, TemporalTrainRunsAndResumesDataParallel) {
+  motioncue::testing::TempDir tmp;
+  const std::string args = " --init " + motioncue::testing::trained_checkpoint().string() +
+                           " --data " + motioncue::testing::tiny_benchmark().string() +
+                           " --frames 2 --steps 4 --device cpu --flow oracle --seed 4";
+  const std::string batch = " --batch-size 4";
+  const std::string launch = "launch --nproc 2 --master-port 0 -- ";
+  const auto pair =
+      run_cli(launch + "temporal train --out " + (tmp / "pair").string() + args + batch);
+  ASSERT_EQ(pair.exit_code, 0) << pair.output;
+  const auto two = temporal_losses(tmp / "pair");
+  ASSERT_EQ(two.size(), 4u);
+  EXPECT_NE(two.front(), two.back()) << "the context network trained";
+  // One rank reports.
+  EXPECT_EQ(pair.output.find("wrote"), pair.output.rfind("wrote")) << pair.output;
+
+  // Stopped and resumed by the same launch: the same losses as the uninterrupted launch.
+  const auto stopped = run_cli(launch + "temporal train --out " + (tmp / "stopped").string() +
+                               args + batch + " --stop-after 2");
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.output;
+  const auto resumed = run_cli(launch + "temporal train --resume " + (tmp / "stopped").string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(temporal_losses(tmp / "stopped"), two);
+
+  const auto odd =
+      run_cli(launch + "temporal train --out " + (tmp / "odd").string() + args + " --batch-size 3");
   EXPECT_NE(odd.exit_code, 0) << odd.output;
   EXPECT_NE(odd.output.find("a multiple of 2"), std::string::npos) << odd.output;
 }

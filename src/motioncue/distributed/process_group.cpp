@@ -92,6 +92,17 @@ void Group::broadcast(const std::vector<at::Tensor>& tensors) {
   }
 }
 
+double Group::all_reduce_gradients(const std::vector<at::Tensor>& parameters, double value) {
+  std::vector<at::Tensor> tensors;
+  for (const auto& p : parameters)
+    if (p.grad().defined()) tensors.push_back(p.grad());
+  const at::Tensor loss = torch::full(
+      {1}, value, tensors.empty() ? at::TensorOptions(torch::kDouble) : tensors.front().options());
+  tensors.push_back(loss);
+  all_reduce_mean(tensors);
+  return loss.item<double>();
+}
+
 void Group::all_reduce_mean(const std::vector<at::Tensor>& tensors, std::size_t bucket_bytes) {
   if (env_.world_size == 1) return;
   torch::NoGradGuard no_grad;

@@ -35,6 +35,9 @@ class Group {
   // buckets of about `bucket_bytes`, whose all-reduces are all started before any is waited on,
   // so the transfers of one bucket overlap the packing of the next.
   void all_reduce_mean(const std::vector<at::Tensor>& tensors, std::size_t bucket_bytes = 25 << 20);
+  // One data-parallel step: the gradients of `parameters` (those that have one) and the loss
+  // `value` averaged over the ranks, in place; returns the mean loss.
+  double all_reduce_gradients(const std::vector<at::Tensor>& parameters, double value);
   void barrier();
 
  private:

@@ -14,6 +14,7 @@
 #include "motioncue/data/network_input.h"
 #include "motioncue/data/pair_sampler.h"
 #include "motioncue/data/video_dataset.h"
+#include "motioncue/distributed/process_group.h"
 #include "motioncue/geometry/crop.h"
 #include "motioncue/losses/flow_consistency.h"
 #include "motioncue/model/checkpoint.h"
@@ -233,19 +234,31 @@ ContextTrainingLog train_context(model::PoseNetwork& network, ContextNetwork& co
   const int first = control.resume ? load_context_resume_point(control.dir, options.steps, network,
                                                                context, adam, log)
                                    : 0;
+  data::Shard shard;
+  std::vector<at::Tensor> trained = context.parameters();
+  if (train_network)
+    for (const auto& p : network.parameters()) trained.push_back(p);
+  if (control.group) {
+    std::vector<at::Tensor> state;
+    for (const auto& named :
+         {context.named_parameters(), network.named_parameters(), network.named_buffers()})
+      for (const auto& [name, t] : named) state.push_back(t.detach());
+    control.group->broadcast(state);
+    shard = {control.group->rank(), control.group->world_size()};
+  }
   const int last = control.stop_after > first && control.stop_after < options.steps
                        ? control.stop_after
                        : options.steps;
   data::PairLoader pairs(unlabeled, options.batch_size, options.resolution, 1,
                          options.flow_estimator, options.flow_cache, false, options.seed,
-                         options.workers, -1, -1, first);
+                         options.workers, -1, -1, first, shard);
   std::unique_ptr<data::LabeledLoader> labeled_loader;
   if (labeled && train_network) {
     std::vector<std::int64_t> indices(static_cast<size_t>(labeled->size()));
     for (size_t i = 0; i < indices.size(); ++i) indices[i] = static_cast<std::int64_t>(i);
     labeled_loader = std::make_unique<data::LabeledLoader>(
         *labeled, indices, options.labeled_batch_size, options.resolution, data::Augmentation{},
-        options.seed + 1, options.workers, first);
+        options.seed + 1, options.workers, first, shard);
   }
   const int k = context.config().frames;
   for (int step = first; step < last; ++step) {
@@ -264,8 +277,10 @@ ContextTrainingLog train_context(model::PoseNetwork& network, ContextNetwork& co
     auto terms = context_step(network, context, body, clip,
                               labeled_loader ? &labeled_batch : nullptr, options);
     if (terms.total.requires_grad()) terms.total.backward();
+    double total = terms.total.item<double>();
+    if (control.group) total = control.group->all_reduce_gradients(trained, total);
     adam.step();
-    log.total.push_back(terms.total.item<double>());
+    log.total.push_back(total);
     log.flow.push_back(terms.flow);
     log.anchor.push_back(terms.anchor);
     log.supervised.push_back(terms.supervised);
@@ -273,6 +288,8 @@ ContextTrainingLog train_context(model::PoseNetwork& network, ContextNetwork& co
   }
   if (last < options.steps) {
     log.finished = false;
+  }
+  if (last < options.steps && (!control.group || control.group->rank() == 0)) {
     const nlohmann::json meta = {
         {"step", last}, {"body_model_hash", body.hash()}, {"log", context_log_json(log)}};
     save_context(context_resume_context(control.dir), context, meta);

@@ -29,6 +29,10 @@ class LabeledDataset;
 struct LabeledBatch;
 }  // namespace motioncue::data
 
+namespace motioncue::distributed {
+class Group;
+}
+
 namespace motioncue::temporal {
 
 // Frames t-k .. t+1 of N pairs (t, t+1).
@@ -92,6 +96,10 @@ struct ContextTrainingControl {
   std::filesystem::path dir;  // the resume point's folder (needed by stop_after and resume)
   bool resume = false;        // continue from the resume point in `dir`
   int stop_after = 0;         // stop after this step when 0 < stop_after < steps
+  // Data-parallel, as train::TrainControl::group: rank 0's weights for everyone at the start,
+  // each rank's slice of every batch (batch_size and labeled_batch_size must divide by the
+  // ranks), gradients and loss averaged before each step; only rank 0 writes a resume point.
+  distributed::Group* group = nullptr;
 };
 // The resume point's files in `dir`.
 std::filesystem::path context_resume_network(const std::filesystem::path& dir);  // last.ckpt

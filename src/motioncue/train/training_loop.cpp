@@ -106,17 +106,6 @@ bool TrainingLoop::writes() const {
   return settings_.group == nullptr || settings_.group->rank() == 0;
 }
 
-double TrainingLoop::all_reduce_step(double value) {
-  std::vector<at::Tensor> tensors;
-  for (const auto& p : network_.parameters())
-    if (p.grad().defined()) tensors.push_back(p.grad());
-  const at::Tensor loss = torch::full(
-      {1}, value, tensors.empty() ? at::TensorOptions(torch::kDouble) : tensors.front().options());
-  tensors.push_back(loss);
-  settings_.group->all_reduce_mean(tensors);
-  return loss.item<double>();
-}
-
 void TrainingLoop::validate(int step) {
   if (!writes()) return;  // rank 0 validates and selects for the group
   const ValidationPoint p = selector_.validate(network_, step, meta_);
@@ -139,8 +128,9 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
         std::make_unique<Progress>(settings_.label, last_step() - settings_.first_step, "step");
   optimizer.zero_grad();
   loss.backward();
-  const double value =
-      settings_.group != nullptr ? all_reduce_step(loss.item<double>()) : loss.item<double>();
+  const double value = settings_.group != nullptr ? settings_.group->all_reduce_gradients(
+                                                        network_.parameters(), loss.item<double>())
+                                                  : loss.item<double>();
   if (!std::isfinite(value)) {
     std::string terms;
     for (const auto& [k, v] : logged)

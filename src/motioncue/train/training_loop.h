@@ -99,8 +99,6 @@ class TrainingLoop {
   void save_resume_point(int step, torch::optim::Optimizer& optimizer);
 
  private:
-  // Averages the gradients and the loss `value` over the group's ranks; returns the mean loss.
-  double all_reduce_step(double value);
   bool writes() const;  // alone, or rank 0 of the group
 
   const RunDir& run_;
