@@ -160,7 +160,12 @@ void check_inputs(const at::Tensor& transforms, const at::Tensor& points, int64_
         .found(shape_string(points));
   }
   if (points.scalar_type() != transforms.scalar_type() || points.device() != transforms.device()) {
-    throw Error("skinning inputs differ in dtype or device").key("transforms/points");
+    throw Error("skinning inputs differ in dtype or device")
+        .key("transforms/points")
+        .expected(std::string(c10::toString(transforms.scalar_type())) + " on " +
+                  c10::str(transforms.device()))
+        .found(std::string(c10::toString(points.scalar_type())) + " on " +
+               c10::str(points.device()));
   }
 }
 
@@ -174,10 +179,6 @@ SkinningWeights SkinningWeights::from_dense(const at::Tensor& dense) {
   auto weights = dense.gather(1, joints);
   joints = joints.masked_fill(weights == 0, 0);
   return {dense, joints.contiguous(), weights.contiguous()};
-}
-
-SkinningWeights SkinningWeights::to(const at::TensorOptions& options) const {
-  return {dense.to(options), joints.to(options.device()), weights.to(options)};
 }
 
 at::Tensor blend_skinning(const at::Tensor& transforms, const at::Tensor& points,

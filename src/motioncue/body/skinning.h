@@ -16,7 +16,6 @@ struct SkinningWeights {
 
   // K is the largest number of non-zero weights of one vertex (at least 1).
   static SkinningWeights from_dense(const at::Tensor& dense);
-  SkinningWeights to(const at::TensorOptions& options) const;
 };
 
 // transforms: N x J x 3 x 4, [R | t] mapping rest positions to posed ones; points: N x V x 3.
