@@ -294,7 +294,7 @@ void BM_6_WholeStep(benchmark::State& state) {
   const bool draw = state.range(1) != 0;
   mc::train::UnlabeledWeights uw;
   uw.flow = kFlowWeight;
-  mc::train::UnlabeledOptions uo;
+  mc::losses::FlowLossOptions uo;
   uo.resolution = s.resolution;
   for (auto _ : state) {
     const d::LabeledBatch lb = draw ? s.labeled->next() : s.labeled_batch;

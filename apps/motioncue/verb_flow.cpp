@@ -17,6 +17,8 @@
 #include "motioncue/flow/precompute.h"
 #include "motioncue/flow/visualize.h"
 #include "motioncue/infer/video_keypoints.h"
+#include "motioncue/model/checkpoint.h"
+#include "motioncue/train/options.h"
 #include "verb.h"
 
 namespace {
@@ -26,7 +28,8 @@ namespace mf = motioncue::flow;
 
 struct FlowOptions {
   std::string data, estimator = "dis-medium", cache;
-  int resolution = 224, gap = 1;
+  int resolution = 0, gap = 1;  // 0: the crop size refine will use (crop_resolution)
+  std::string init;             // the checkpoint refine will refine
   bool evaluate = false;
   std::string image1, image2, out, color;
   std::string keypoints;  // a keypoint model whose keypoints to store per frame
@@ -74,7 +77,17 @@ void store_keypoints(const FlowOptions& o, const std::vector<mf::SequenceFrames>
       o.keypoints.c_str());
 }
 
-void dataset(const FlowOptions& o) {
+// The crops the flow is computed at: --resolution, else the input size of the --init network,
+// else the training default (model.resolution). Refine computes its flow at the network's size
+// (unless refine.flow_resolution says otherwise), so the cache then holds what it looks up.
+int crop_resolution(const FlowOptions& o) {
+  if (o.resolution > 0) return o.resolution;
+  if (!o.init.empty()) return motioncue::model::checkpoint_network_config(o.init).resolution;
+  return motioncue::train::BaselineOptions{}.model.resolution;
+}
+
+void dataset(FlowOptions o) {
+  o.resolution = crop_resolution(o);
   const auto estimator = mf::make_flow_estimator(o.estimator);
   // Checked before anything is read or the cache folder is made.
   if (!estimator->unsupported_size({o.resolution, o.resolution}).empty()) {
@@ -143,9 +156,13 @@ motioncue::cli::VerbRegistration register_flow(
                      "recursively");
       app.add_option("--estimator", o->estimator, "flow estimator: " + names)
           ->capture_default_str();
-      app.add_option("--resolution", o->resolution, "crop resolution (pixels)")
-          ->capture_default_str()
+      app.add_option("--resolution", o->resolution,
+                     "crop resolution in pixels (default: the --init network's input size, else "
+                     "the training default, the size refine looks up)")
           ->check(CLI::Range(8, 4096));
+      app.add_option("--init", o->init,
+                     "with --data: the checkpoint refine will refine; its input size is the "
+                     "crop resolution");
       app.add_option("--gap", o->gap, "frame gap of the pairs (t, t + gap)")
           ->capture_default_str()
           ->check(CLI::Range(1, 1000));
@@ -168,6 +185,7 @@ motioncue::cli::VerbRegistration register_flow(
           throw motioncue::Error("give either --data or --image1/--image2, not both");
         if (!o->keypoints.empty() && o->data.empty())
           throw motioncue::Error("--keypoints needs --data");
+        if (!o->init.empty() && o->data.empty()) throw motioncue::Error("--init needs --data");
         try {
           if (!o->data.empty())
             dataset(*o);

@@ -7,7 +7,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/train/defaults.h"
-#include "motioncue/train/settings_check.h"
+#include "motioncue/train/options.h"
 #include "motioncue/train/trainers.h"
 #include "verb.h"
 
@@ -25,7 +25,7 @@ motioncue::train::TrainSummary start_run(const TrainOptions& opts) {
       motioncue::cli::resolve_config(motioncue::train::kTrainDefaults, "train", opts.config);
   if (!opts.data.empty()) config.set("data=" + opts.data);
   if (opts.seed >= 0) config.set("seed=" + std::to_string(opts.seed));
-  motioncue::train::check_training_settings(config);
+  motioncue::train::BaselineOptions::from_config(config).check();
   motioncue::train::TrainSummary summary;
   motioncue::cli::run_training_in_new_folder(
       opts.out, config, [&](const motioncue::RunDir& run, motioncue::distributed::Group* group) {

@@ -228,6 +228,31 @@ TEST(Cli, FlowStoresDetectorKeypointsThatRefineTrainsOn) {
   EXPECT_NE(curves.find("keypoints"), std::string::npos) << curves;
 }
 
+// `flow --data` computes the flow at the crop size refine will look up: the --init network's
+// input size, else the training default; an explicit --resolution of that size then finds every
+// pair cached.
+TEST(Cli, FlowTakesItsCropSizeFromTheCheckpointRefineWillRefine) {
+  motioncue::testing::TempDir tmp;
+  const auto data = tmp / "bench";
+  std::filesystem::copy(tiny_benchmark(), data, std::filesystem::copy_options::recursive);
+  const std::string flow = "flow --estimator dis-fast --data " + (data / "unlabeled").string();
+  const auto from_checkpoint = run_cli(flow + " --init " + trained_checkpoint().string());
+  ASSERT_EQ(from_checkpoint.exit_code, 0) << from_checkpoint.output;
+  EXPECT_NE(from_checkpoint.output.find("32x32 crops"), std::string::npos)
+      << from_checkpoint.output;
+  EXPECT_NE(from_checkpoint.output.find("0 flows cached already"), std::string::npos)
+      << from_checkpoint.output;
+  const auto again = run_cli(flow + " --resolution 32");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find(" 0 computed"), std::string::npos) << again.output;
+  const auto by_default = run_cli(flow);
+  ASSERT_EQ(by_default.exit_code, 0) << by_default.output;
+  EXPECT_NE(by_default.output.find("128x128 crops"), std::string::npos) << by_default.output;
+  const auto no_data = run_cli("flow --init " + trained_checkpoint().string());
+  EXPECT_NE(no_data.exit_code, 0);
+  EXPECT_NE(no_data.output.find("--init needs --data"), std::string::npos) << no_data.output;
+}
+
 // temporal train wrote context.pt and log.json into any --out, a finished run of its own or a
 // baseline's folder included. Like train, it now refuses a folder that holds something, before
 // loading anything, and leaves no folder behind when it fails.

@@ -11,6 +11,7 @@
 #include "motioncue/core/run_dir.h"
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/train/defaults.h"
+#include "motioncue/train/options.h"
 #include "motioncue/train/run_setup.h"
 #include "motioncue/train/trainers.h"
 #include "motioncue/train/validation_set.h"
@@ -21,7 +22,8 @@ namespace {
 std::int64_t size_for(const std::vector<std::string>& settings, std::int64_t available) {
   motioncue::Config config(motioncue::train::kTrainDefaults, "train defaults");
   for (const auto& s : settings) config.set(s);
-  return motioncue::train::labeled_subset_size(config, available);
+  return motioncue::train::labeled_subset_size(
+      motioncue::train::BaselineOptions::from_config(config).run.labeled, available);
 }
 
 }  // namespace
@@ -129,7 +131,9 @@ TEST(OpenValidation, AnArchiveNeedsItsProtocolAndRegressor) {
     config.set("validation.split=/nowhere/held_out.npz");
     for (const auto& s : settings) config.set(s);
     try {
-      motioncue::train::open_validation(config, "/nowhere", body, 32, c10::kCPU);
+      motioncue::train::open_validation(
+          motioncue::train::BaselineOptions::from_config(config).run.validation, "/nowhere", body,
+          32, c10::kCPU);
     } catch (const motioncue::Error& e) {
       return std::string(e.what());
     }

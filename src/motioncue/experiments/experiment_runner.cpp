@@ -24,8 +24,8 @@
 #include "motioncue/model/network.h"
 #include "motioncue/train/data_parallel.h"
 #include "motioncue/train/defaults.h"
+#include "motioncue/train/options.h"
 #include "motioncue/train/run_setup.h"
-#include "motioncue/train/settings_check.h"
 #include "motioncue/train/trainers.h"
 #include "motioncue/train/training_loop.h"
 
@@ -266,11 +266,13 @@ void check_experiment(const ExperimentSpec& spec) {
     throw Error("the experiment names no benchmark").file(spec_origin(spec)).key("data");
   for (const auto count : spec.labeled_counts)
     for (const auto seed : spec.seeds) {
-      in_part(spec, "baseline",
-              [&] { train::check_training_settings(baseline_config(spec, count, seed)); });
+      in_part(spec, "baseline", [&] {
+        train::BaselineOptions::from_config(baseline_config(spec, count, seed)).check();
+      });
       for (const auto& arm : spec.arms)
         in_part(spec, "arm '" + arm.name + "'", [&] {
-          train::check_refinement_settings(arm_config(spec, arm, count, seed, "baseline.ckpt"));
+          train::RefineOptions::from_config(arm_config(spec, arm, count, seed, "baseline.ckpt"))
+              .check();
         });
     }
 }

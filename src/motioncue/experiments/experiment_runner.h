@@ -51,8 +51,8 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const std::filesyste
                                 const RunnerHooks& hooks = {}, distributed::Group* group = nullptr);
 
 // Builds the config of every baseline and every arm the spec runs and checks their settings (known
-// keys, values of the right kind, in range, known names: train::check_training_settings and
-// check_refinement_settings), so that a typo in a later arm is an error before the first run
+// keys, values of the right kind, in range, known names: train::BaselineOptions::check and
+// RefineOptions::check), so that a typo in a later arm is an error before the first run
 // starts rather than after hours of earlier ones. Throws Error naming the spec, the arm (or the
 // baseline) and the key.
 void check_experiment(const ExperimentSpec& spec);

@@ -186,6 +186,10 @@ FlowLossForm parse_flow_loss_form(const std::string& name, const std::string& ke
   throw Error("unknown flow loss form").key(key).expected("authors or robust").found(name);
 }
 
+const char* flow_loss_form_name(FlowLossForm form) {
+  return form == FlowLossForm::robust ? "robust" : "authors";
+}
+
 at::Tensor rotation_angle_deg(const at::Tensor& root1, const at::Tensor& root2) {
   check_shape(root1, {-1, 3, 3}, "rotation_angle_deg", "root1");
   check_shape(root2, {root1.size(0), 3, 3}, "rotation_angle_deg", "root2");

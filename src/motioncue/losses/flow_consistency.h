@@ -16,6 +16,8 @@ namespace motioncue::losses {
 enum class FlowLossForm { authors, robust };
 // "authors" or "robust"; anything else is an Error naming `key`.
 FlowLossForm parse_flow_loss_form(const std::string& name, const std::string& key);
+// The name parse_flow_loss_form reads: "authors" or "robust".
+const char* flow_loss_form_name(FlowLossForm form);
 
 struct FlowLossOptions {
   FlowLossForm form = FlowLossForm::authors;

@@ -193,6 +193,12 @@ json checkpoint_meta(const fs::path& file) {
                        checkpoint_sidecar(file).string());
 }
 
+NetworkConfig checkpoint_network_config(const fs::path& file) {
+  require_regular_file(file);
+  return network_config_from_json(read_sidecar(file).value("network", json()),
+                                  checkpoint_sidecar(file).string());
+}
+
 LoadedCheckpoint load_checkpoint(const fs::path& file, const std::string& expected_body_hash) {
   require_regular_file(file);
   const json sidecar = read_sidecar(file);

@@ -45,6 +45,8 @@ LoadedCheckpoint load_checkpoint(const std::filesystem::path& file,
                                  const std::string& expected_body_hash = "");
 // The caller's metadata of a checkpoint (what save_checkpoint was given), from its sidecar alone.
 nlohmann::json checkpoint_meta(const std::filesystem::path& file);
+// The network's architecture (backbone, input resolution, ...), from the sidecar alone.
+NetworkConfig checkpoint_network_config(const std::filesystem::path& file);
 // The weights and buffers of a checkpoint into an existing network of the same architecture.
 void load_weights(const std::filesystem::path& file, PoseNetwork& network);
 // The optimizer state, onto the device of the optimizer's parameters. The optimizer must have

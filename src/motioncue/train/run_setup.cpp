@@ -6,9 +6,9 @@
 #include <cmath>
 
 #include "motioncue/body/body_model.h"
-#include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/data/labeled_dataset.h"
+#include "motioncue/train/options.h"
 
 namespace motioncue::train {
 
@@ -37,13 +37,12 @@ body::BodyModel load_body_model(const std::string& path, const c10::Device& devi
   return model;
 }
 
-body::BodyModel load_body_model(const Config& config, const c10::Device& device) {
-  return load_body_model(config.get<std::string>("body_model"), device,
-                         config.get<std::string>("keypoint_regressor"));
+body::BodyModel load_body_model(const RunOptions& run, const c10::Device& device) {
+  return load_body_model(run.body_model, device, run.keypoint_regressor);
 }
 
-std::filesystem::path data_root(const Config& config) {
-  const std::filesystem::path root = config.get<std::string>("data");
+std::filesystem::path data_root(const RunOptions& run) {
+  const std::filesystem::path root = run.data;
   if (root.empty())
     throw Error("no benchmark given").key("data").expected("a folder made by motioncue synth");
   if (!std::filesystem::is_directory(root))
@@ -51,8 +50,8 @@ std::filesystem::path data_root(const Config& config) {
   return root;
 }
 
-std::int64_t labeled_subset_size(const Config& config, std::int64_t available) {
-  const auto fraction = config.get<double>("labeled.fraction");
+std::int64_t labeled_subset_size(const LabeledSubsetOptions& subset, std::int64_t available) {
+  const double fraction = subset.fraction;
   if (fraction != -1.0) {
     if (!(fraction > 0.0 && fraction <= 1.0))
       throw Error("labeled fraction out of range")
@@ -61,7 +60,7 @@ std::int64_t labeled_subset_size(const Config& config, std::int64_t available) {
           .found(std::to_string(fraction));
     return std::max<std::int64_t>(1, std::llround(fraction * static_cast<double>(available)));
   }
-  const auto count = config.get<std::int64_t>("labeled.count");
+  const std::int64_t count = subset.count;
   if (count == -1) return available;
   if (count < 1 || count > available)
     throw Error("labeled count out of range")
@@ -71,9 +70,10 @@ std::int64_t labeled_subset_size(const Config& config, std::int64_t available) {
   return count;
 }
 
-std::vector<std::int64_t> labeled_subset(const Config& config, const data::LabeledDataset& labeled,
-                                         std::uint64_t seed, bool supervised) {
-  const std::int64_t count = labeled_subset_size(config, labeled.size());
+std::vector<std::int64_t> labeled_subset(const LabeledSubsetOptions& subset,
+                                         const data::LabeledDataset& labeled, std::uint64_t seed,
+                                         bool supervised) {
+  const std::int64_t count = labeled_subset_size(subset, labeled.size());
   std::vector<std::int64_t> indices = labeled.subset(count, seed);
   if (supervised && std::none_of(indices.begin(), indices.end(),
                                  [&](std::int64_t i) { return labeled.has_labels(i); }))
@@ -81,7 +81,7 @@ std::vector<std::int64_t> labeled_subset(const Config& config, const data::Label
         "none of the chosen labeled images has a label to train on (every keypoint "
         "confidence 0, no SMPL parameters)")
         .file(labeled.annotations_file().string())
-        .key(config.get<double>("labeled.fraction") != -1.0 ? "labeled.fraction" : "labeled.count")
+        .key(subset.size_key())
         .expected("a subset with at least one labeled image")
         .found(std::to_string(count) + " images without labels");
   return indices;

@@ -8,9 +8,6 @@
 #include <string>
 #include <vector>
 
-namespace motioncue {
-class Config;
-}
 namespace motioncue::body {
 class BodyModel;
 }
@@ -20,25 +17,29 @@ class LabeledDataset;
 
 namespace motioncue::train {
 
+struct LabeledSubsetOptions;
+struct RunOptions;
+
 // "auto" = CUDA when LibTorch has it, else CPU. Throws Error for an unknown name or missing CUDA.
 c10::Device resolve_device(const std::string& name);
 // The built-in open body model when `path` is empty; `keypoint_regressor` (a .npy, may be empty)
 // as BodyModel::load takes it.
 body::BodyModel load_body_model(const std::string& path, const c10::Device& device,
                                 const std::string& keypoint_regressor = "");
-// The body model a training configuration names (keys body_model and keypoint_regressor).
-body::BodyModel load_body_model(const Config& config, const c10::Device& device);
-// The benchmark root of `config` ("data"), checked to exist.
-std::filesystem::path data_root(const Config& config);
+// The body model a run names (body_model and keypoint_regressor).
+body::BodyModel load_body_model(const RunOptions& run, const c10::Device& device);
+// The run's benchmark root (data), checked to exist.
+std::filesystem::path data_root(const RunOptions& run);
 // How many of `available` labeled images a run uses: labeled.fraction (a share in (0, 1],
 // rounded, at least 1) when set, else labeled.count (-1 = all). Throws Error naming the key for
 // a value out of range.
-std::int64_t labeled_subset_size(const Config& config, std::int64_t available);
+std::int64_t labeled_subset_size(const LabeledSubsetOptions& subset, std::int64_t available);
 // The labeled images a run trains on: the nested subset of labeled_subset_size images drawn from
 // `seed`. With `supervised` (the run has a supervised loss), throws Error naming the annotations
 // file and the key when not one of them carries a label (LabeledDataset::has_labels): the run
 // would train on nothing.
-std::vector<std::int64_t> labeled_subset(const Config& config, const data::LabeledDataset& labeled,
-                                         std::uint64_t seed, bool supervised = true);
+std::vector<std::int64_t> labeled_subset(const LabeledSubsetOptions& subset,
+                                         const data::LabeledDataset& labeled, std::uint64_t seed,
+                                         bool supervised = true);
 
 }  // namespace motioncue::train

@@ -17,62 +17,51 @@
 #include "motioncue/train/batch_forward.h"
 #include "motioncue/train/data_parallel.h"
 #include "motioncue/train/model_selection.h"
+#include "motioncue/train/options.h"
 #include "motioncue/train/run_setup.h"
-#include "motioncue/train/settings_check.h"
 #include "motioncue/train/trainers.h"
 #include "motioncue/train/training_loop.h"
 
 namespace motioncue::train {
 
 TrainSummary run_training(const Config& config, const RunDir& run, TrainControl control) {
-  check_training_settings(config);
-  const auto seed = config.get<std::uint64_t>("seed");
-  seed_everything(seed);
-  const c10::Device device = resolve_device(config.get<std::string>("device"));
-  const body::BodyModel body = load_body_model(config, device);
-  const auto root = data_root(config);
+  const BaselineOptions o = BaselineOptions::from_config(config);
+  o.check();
+  seed_everything(o.run.seed);
+  const c10::Device device = resolve_device(o.run.device);
+  const body::BodyModel body = load_body_model(o.run, device);
+  const auto root = data_root(o.run);
 
   const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");
-  const std::vector<std::int64_t> indices = labeled_subset(config, labeled, seed);
+  const std::vector<std::int64_t> indices = labeled_subset(o.run.labeled, labeled, o.run.seed);
   write_npy(run / "labeled_indices.npy",
             NpyArray::from_i64({static_cast<std::int64_t>(indices.size())}, indices));
 
-  model::NetworkConfig net_config;
-  net_config.backbone = config.get<std::string>("model.backbone");
-  net_config.resolution = config.get<int>("model.resolution");
-  net_config.frozen_blocks = config.get<int>("model.frozen_blocks");
-  net_config.from_scratch = config.get<bool>("model.from_scratch");
-  model::PoseNetwork network(net_config, model::InitialState::upright_default());
+  model::PoseNetwork network(o.model, model::InitialState::upright_default());
   network.to(device);
   network.set_train(true);
 
-  const int steps = config.get<int>("train.steps");
-  const double lr = config.get<double>("train.lr");
-  torch::optim::Adam optimizer(network.parameters(), torch::optim::AdamOptions(lr));
-  ModelSelector selector(open_validation(config, root, body, net_config.resolution, device),
+  torch::optim::Adam optimizer(network.parameters(), torch::optim::AdamOptions(o.lr));
+  ModelSelector selector(open_validation(o.run.validation, root, body, o.model.resolution, device),
                          run / "best.ckpt");
-  const ResumePoint start = start_point(run, control, steps, network, optimizer, selector);
+  const ResumePoint start = start_point(run, control, o.steps, network, optimizer, selector);
   const data::Shard shard = join_data_parallel(control, network);
-  data::Augmentation augment =
-      data::scaled_augmentation(config.get<double>("train.augment_strength"));
-  augment.enabled = config.get<bool>("train.augment");
-  data::LabeledLoader loader(labeled, indices, config.get<int>("train.batch_size"),
-                             net_config.resolution, augment, derive_seed(seed, "labeled"),
-                             config.get<int>("train.workers"), start.step, shard);
+  data::Augmentation augment = data::scaled_augmentation(o.augment_strength);
+  augment.enabled = o.augment;
+  data::LabeledLoader loader(labeled, indices, o.batch_size, o.model.resolution, augment,
+                             derive_seed(o.run.seed, "labeled"), o.workers, start.step, shard);
 
   nlohmann::json meta = {{"kind", "baseline"},
                          {"config", config.to_yaml()},
                          {"labeled_count", indices.size()},
-                         {"backbone_weights", model::backbone_weights_origin(net_config)},
-                         {"seed", seed},
+                         {"backbone_weights", model::backbone_weights_origin(o.model)},
+                         {"seed", o.run.seed},
                          {"body_model_hash", body.hash()}};
-  spdlog::info("training {} on {} labeled images for {} steps on {}", net_config.backbone,
-               indices.size(), steps, device.str());
-  TrainingLoop loop(
-      run, network, selector, meta,
-      {steps, config.get<int>("train.log_every"), config.get<int>("train.val_every"), "train",
-       config.get<double>("train.grad_clip"), config.get<std::string>("train.lr_schedule"),
-       start.step, control.stop_after, control.group});
+  spdlog::info("training {} on {} labeled images for {} steps on {}", o.model.backbone,
+               indices.size(), o.steps, device.str());
+  TrainingLoop loop(run, network, selector, meta,
+                    {o.steps, o.log_every, o.val_every, "train", o.grad_clip, o.lr_schedule,
+                     start.step, control.stop_after, control.group});
   for (int step = start.step + 1; step <= loop.last_step(); ++step) {
     const losses::SupervisedTerms terms =
         supervised_forward(network, body, loader.next(), losses::SupervisedWeights{});

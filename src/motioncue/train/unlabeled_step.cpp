@@ -15,7 +15,7 @@ namespace motioncue::train {
 
 UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::BodyModel& body,
                                  const data::PairBatch& pairs, const UnlabeledWeights& weights,
-                                 const UnlabeledOptions& options) {
+                                 const losses::FlowLossOptions& flow_loss) {
   const auto device = network.device();
   const int64_t n = pairs.images1.size(0);
   // One pass over both frames: with BatchNorm frozen the batch composition does not matter.
@@ -23,7 +23,7 @@ UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::
       predict_bodies(network, body, torch::cat({pairs.images1, pairs.images2}).to(device));
   const losses::ProjectedPair pp = losses::project_pair(
       pred.vertices.slice(0, 0, n), pred.cam.slice(0, 0, n), pred.vertices.slice(0, n, 2 * n),
-      pred.cam.slice(0, n, 2 * n), body.faces(), options.resolution);
+      pred.cam.slice(0, n, 2 * n), body.faces(), flow_loss.resolution);
   const at::Tensor& p1 = pp.p1;
   const at::Tensor& p2 = pp.p2;
   const at::Tensor& both = pp.both_visible;
@@ -31,14 +31,6 @@ UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::
   UnlabeledTerms out;
   out.total = torch::zeros({}, p1.options());
   if (weights.flow > 0) {
-    losses::FlowLossOptions fo;
-    fo.normalize = options.normalize;
-    fo.threshold = options.threshold;
-    fo.backward = options.backward;
-    fo.resolution = options.resolution;
-    fo.form = options.flow_loss;
-    fo.truncate_px_at_224 = options.truncate_px_at_224;
-    fo.max_root_turn_deg = options.max_root_turn_deg;
     losses::PairPredictions pp_pred;
     pp_pred.scale1 = pred.cam.slice(0, 0, n).select(1, 0);
     pp_pred.scale2 = pred.cam.slice(0, n, 2 * n).select(1, 0);
@@ -46,7 +38,7 @@ UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::
     pp_pred.root_turn_deg =
         losses::rotation_angle_deg(roots.slice(0, 0, n), roots.slice(0, n, 2 * n));
     const losses::FlowLossTerms f = losses::flow_consistency_loss(
-        p1, p2, both, pairs.flow_fw.to(device), pairs.flow_bw.to(device), fo, pp_pred);
+        p1, p2, both, pairs.flow_fw.to(device), pairs.flow_bw.to(device), flow_loss, pp_pred);
     out.total = out.total + weights.flow * f.loss;
     out.logged["flow"] = f.loss.item<double>();
     out.logged["flow_pairs_kept"] =

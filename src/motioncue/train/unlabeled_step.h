@@ -26,23 +26,16 @@ namespace motioncue::train {
 struct UnlabeledWeights {
   double flow = 0.01, texture = 0, keypoints = 0;
 };
-struct UnlabeledOptions {
-  bool normalize = true, threshold = true, backward = true;
-  // The loss's crop resolution: the pairs' flow resolution, which may differ from the network's.
-  int resolution = 128;
-  // The flow term's form and the robust form's settings (losses::FlowLossOptions).
-  losses::FlowLossForm flow_loss = losses::FlowLossForm::authors;
-  double truncate_px_at_224 = 8.0;
-  double max_root_turn_deg = 45.0;
-};
 
 struct UnlabeledTerms {
   at::Tensor total;                      // weighted sum, differentiable
   std::map<std::string, double> logged;  // each term (unweighted) and diagnostics
 };
 
+// `flow_loss.resolution` is the crop resolution of the pairs' flow (and of the projection), which
+// may differ from the network's input size.
 UnlabeledTerms unlabeled_forward(const model::PoseNetwork& network, const body::BodyModel& body,
                                  const data::PairBatch& pairs, const UnlabeledWeights& weights,
-                                 const UnlabeledOptions& options);
+                                 const losses::FlowLossOptions& flow_loss);
 
 }  // namespace motioncue::train

@@ -7,30 +7,29 @@
 #include <memory>
 
 #include "motioncue/body/body_model.h"
-#include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/eval/evaluator.h"
 #include "motioncue/eval/protocol.h"
 #include "motioncue/model/network.h"
 #include "motioncue/train/model_selection.h"
+#include "motioncue/train/options.h"
 
 namespace motioncue::train {
 namespace {
 
 namespace fs = std::filesystem;
 
-Validation archive_validation(const Config& config, const fs::path& archive,
+Validation archive_validation(const ValidationOptions& o, const fs::path& archive,
                               const body::BodyModel& body, int resolution,
                               const c10::Device& device) {
-  auto get = [&](const char* key) { return config.get<std::string>(key); };
   std::shared_ptr<const eval::ProtocolSetup> setup =
-      eval::open_protocol({get("validation.protocol"),
+      eval::open_protocol({o.protocol,
                            archive.string(),
-                           get("validation.images"),
-                           get("validation.h36m_regressor"),
-                           get("validation.body_male"),
-                           get("validation.body_female"),
+                           o.images,
+                           o.h36m_regressor,
+                           o.body_male,
+                           o.body_female,
                            {"validation.protocol", "validation.h36m_regressor",
                             "validation.body_male, validation.body_female"}},
                           body, device);
@@ -76,12 +75,12 @@ ValidationPoint validate_on_sequences(const model::PoseNetwork& network,
   return p;
 }
 
-Validation open_validation(const Config& config, const fs::path& data_root,
+Validation open_validation(const ValidationOptions& options, const fs::path& data_root,
                            const body::BodyModel& body, int resolution, const c10::Device& device) {
-  const fs::path split = config.get<std::string>("validation.split");
+  const fs::path split = options.split;
   const fs::path where = split.is_absolute() ? split : data_root / split;
   if (where.extension() == ".npz")
-    return archive_validation(config, where, body, resolution, device);
+    return archive_validation(options, where, body, resolution, device);
   auto val = std::make_shared<data::VideoDataset>(data::VideoDataset::open(where));
   return [val, &body, resolution](const model::PoseNetwork& network) {
     return validate_on_sequences(network, body, *val, resolution);

@@ -8,9 +8,6 @@
 #include <filesystem>
 #include <functional>
 
-namespace motioncue {
-class Config;
-}
 namespace motioncue::body {
 class BodyModel;
 }
@@ -24,6 +21,7 @@ class PoseNetwork;
 namespace motioncue::train {
 
 struct ValidationPoint;
+struct ValidationOptions;
 // Scores the network as it is (the caller sets inference mode).
 using Validation = std::function<ValidationPoint(const model::PoseNetwork&)>;
 
@@ -32,11 +30,11 @@ ValidationPoint validate_on_sequences(const model::PoseNetwork& network,
                                       const body::BodyModel& body, const data::VideoDataset& val,
                                       int resolution);
 
-// validation.split: a folder of sequences (relative to `data_root`, or absolute) or an archive
-// (.npz) with validation.protocol, validation.h36m_regressor and, for 3DPW with genders,
-// validation.body_male and validation.body_female; validation.images is the archive's image
-// folder. Opens and checks everything now, so a bad setting fails before training starts.
-Validation open_validation(const Config& config, const std::filesystem::path& data_root,
+// options.split: a folder of sequences (relative to `data_root`, or absolute) or an archive
+// (.npz) with options.protocol, options.h36m_regressor and, for 3DPW with genders,
+// options.body_male and options.body_female; options.images is the archive's image folder.
+// Opens and checks everything now, so a bad setting fails before training starts.
+Validation open_validation(const ValidationOptions& options, const std::filesystem::path& data_root,
                            const body::BodyModel& body, int resolution, const c10::Device& device);
 
 }  // namespace motioncue::train

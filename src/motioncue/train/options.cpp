@@ -1,0 +1,236 @@
+#include "motioncue/train/options.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <type_traits>
+
+#include "motioncue/core/config.h"
+#include "motioncue/core/error.h"
+#include "motioncue/flow/estimator.h"
+#include "motioncue/train/training_loop.h"
+
+namespace motioncue::train {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A numeric setting's allowed values: finite, in [low, high], or (low, high] when `open_low`.
+struct Range {
+  double low;
+  bool open_low;
+  double high;
+  const char* expected;
+};
+
+constexpr Range kSteps{1, false, 1e9, "a whole number of steps >= 1"};
+constexpr Range kBatch{1, false, 1e6, "a batch size >= 1"};
+constexpr Range kPairBatch{1, false, 1e6, "a batch of pairs >= 1"};
+constexpr Range kLearningRate{0, true, 10, "a learning rate > 0"};
+constexpr Range kWorkers{0, false, 256, "0 or more loader threads"};
+constexpr Range kInterval{1, false, 1e9, "a step interval >= 1"};
+constexpr Range kGradClip{0, false, kInf, "a gradient norm >= 0 (0 = no clipping)"};
+constexpr Range kWeight{0, false, kInf, "a weight >= 0"};
+constexpr Range kAugmentStrength{0, false, 10, "a factor >= 0"};
+constexpr Range kFrozenBlocks{0, false, 1e6, "0 or more blocks of a pretrained backbone"};
+constexpr Range kCropSide{16, false, 4096, "a crop side of 16 to 4096 pixels"};
+constexpr Range kBeta1{0, false, 0.999999, "a value in [0, 1)"};
+constexpr Range kGap{1, false, 1e6, "a frame gap >= 1"};
+constexpr Range kFlowResolution{0, false, 4096, "0 (the network's size) or a crop size in pixels"};
+constexpr Range kTruncate{0, true, kInf, "a cap > 0 in pixels at 224"};
+constexpr Range kRootTurn{0, true, 180, "an angle in (0, 180] degrees"};
+
+// The field tables: each setting's key, its member and, for numbers, its range. One table per
+// struct serves reading, checking and listing, so a key cannot be read in one and missed in
+// another.
+template <typename Options, typename Visit>
+void run_fields(Options& o, Visit& v, bool with_subset_seed) {
+  v("seed", o.seed);
+  v("data", o.data);
+  v("body_model", o.body_model);
+  v("keypoint_regressor", o.keypoint_regressor);
+  v("device", o.device);
+  v("validation.split", o.validation.split);
+  v("validation.protocol", o.validation.protocol);
+  v("validation.images", o.validation.images);
+  v("validation.h36m_regressor", o.validation.h36m_regressor);
+  v("validation.body_male", o.validation.body_male);
+  v("validation.body_female", o.validation.body_female);
+  v("labeled.count", o.labeled.count);
+  v("labeled.fraction", o.labeled.fraction);
+  if (with_subset_seed) v("labeled.seed", o.labeled.seed);
+}
+
+template <typename Options, typename Visit>
+void baseline_fields(Options& o, Visit& v) {
+  run_fields(o.run, v, false);
+  v("model.backbone", o.model.backbone);
+  v("model.resolution", o.model.resolution, &kCropSide);
+  v("model.frozen_blocks", o.model.frozen_blocks, &kFrozenBlocks);
+  v("model.from_scratch", o.model.from_scratch);
+  v("train.steps", o.steps, &kSteps);
+  v("train.batch_size", o.batch_size, &kBatch);
+  v("train.lr", o.lr, &kLearningRate);
+  v("train.workers", o.workers, &kWorkers);
+  v("train.augment", o.augment);
+  v("train.augment_strength", o.augment_strength, &kAugmentStrength);
+  v("train.grad_clip", o.grad_clip, &kGradClip);
+  v("train.lr_schedule", o.lr_schedule);
+  v("train.val_every", o.val_every, &kInterval);
+  v("train.log_every", o.log_every, &kInterval);
+}
+
+template <typename Options, typename Visit>
+void refine_fields(Options& o, Visit& v) {
+  run_fields(o.run, v, true);
+  v("init", o.init);
+  v("refine.steps", o.steps, &kSteps);
+  v("refine.batch_size", o.batch_size, &kBatch);
+  v("refine.pair_batch", o.pair_batch, &kPairBatch);
+  v("refine.lr", o.lr, &kLearningRate);
+  v("refine.adam_beta1", o.adam_beta1, &kBeta1);
+  v("refine.w_frame", o.w_frame, &kWeight);
+  v("refine.w_flow", o.w_flow, &kWeight);
+  v("refine.w_texture", o.w_texture, &kWeight);
+  v("refine.w_keypoints", o.w_keypoints, &kWeight);
+  v("refine.keypoints", o.keypoints);
+  v("refine.gap", o.gap, &kGap);
+  v("refine.flow", o.flow);
+  v("refine.flow_loss", o.flow_loss.form);
+  v("refine.flow_resolution", o.flow_resolution, &kFlowResolution);
+  v("refine.truncate_px", o.flow_loss.truncate_px_at_224, &kTruncate);
+  v("refine.max_root_turn_deg", o.flow_loss.max_root_turn_deg, &kRootTurn);
+  v("refine.normalize", o.flow_loss.normalize);
+  v("refine.threshold", o.flow_loss.threshold);
+  v("refine.backward", o.flow_loss.backward);
+  v("refine.freeze_bn", o.freeze_bn);
+  v("refine.dropout", o.dropout);
+  v("refine.color_gains", o.color_gains);
+  v("refine.augment", o.augment);
+  v("refine.grad_clip", o.grad_clip, &kGradClip);
+  v("refine.unlabeled_sequences", o.unlabeled_sequences);
+  v("refine.unlabeled_split", o.unlabeled_split);
+  v("refine.flow_cache", o.flow_cache);
+  v("refine.workers", o.workers, &kWorkers);
+  v("refine.val_every", o.val_every, &kInterval);
+  v("refine.log_every", o.log_every, &kInterval);
+}
+
+// Reads each member from the config (Config::get checks the kind of value).
+struct Reader {
+  const Config& config;
+  template <typename T>
+  void operator()(const char* key, T& member, const Range* = nullptr) {
+    member = config.get<T>(key);
+  }
+  void operator()(const char* key, losses::FlowLossForm& member, const Range* = nullptr) {
+    member = losses::parse_flow_loss_form(config.get<std::string>(key), key);
+  }
+};
+
+std::string text_of(const std::string& v) { return v; }
+std::string text_of(bool v) { return v ? "true" : "false"; }
+std::string text_of(losses::FlowLossForm v) { return losses::flow_loss_form_name(v); }
+template <typename T>
+std::enable_if_t<std::is_arithmetic_v<T>, std::string> text_of(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", static_cast<double>(v));
+    return buf;
+  } else {
+    return std::to_string(v);
+  }
+}
+
+// Checks each numeric member against its range.
+struct Checker {
+  template <typename T>
+  void operator()(const char* key, const T& member, const Range* range = nullptr) {
+    if constexpr (std::is_arithmetic_v<T>) {
+      if (!range) return;
+      const auto value = static_cast<double>(member);
+      const bool above = range->open_low ? value > range->low : value >= range->low;
+      if (!(std::isfinite(value) && above && value <= range->high))
+        throw Error("setting out of range")
+            .key(key)
+            .expected(range->expected)
+            .found(text_of(member));
+    }
+  }
+};
+
+struct Lister {
+  std::vector<std::pair<std::string, std::string>> out;
+  template <typename T>
+  void operator()(const char* key, const T& member, const Range* = nullptr) {
+    out.emplace_back(key, text_of(member));
+  }
+};
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+void check_run(const RunOptions& o) {
+  if (o.device != "auto" && o.device != "cpu" && o.device != "cuda")
+    throw Error("unknown device").key("device").expected("auto, cpu or cuda").found(o.device);
+}
+
+}  // namespace
+
+BaselineOptions BaselineOptions::from_config(const Config& config) {
+  BaselineOptions o;
+  Reader reader{config};
+  baseline_fields(o, reader);
+  return o;
+}
+
+void BaselineOptions::check() const {
+  Checker checker;
+  baseline_fields(*this, checker);
+  check_run(run);
+  const auto backbones = model::backbone_names();
+  if (std::find(backbones.begin(), backbones.end(), model.backbone) == backbones.end())
+    throw Error("unknown backbone")
+        .key("model.backbone")
+        .expected(joined(backbones))
+        .found(model.backbone);
+  lr_factor(lr_schedule, 1, 1);  // throws for an unknown name
+}
+
+std::vector<std::pair<std::string, std::string>> BaselineOptions::settings() const {
+  Lister lister;
+  baseline_fields(*this, lister);
+  return lister.out;
+}
+
+RefineOptions RefineOptions::from_config(const Config& config) {
+  RefineOptions o;
+  Reader reader{config};
+  refine_fields(o, reader);
+  return o;
+}
+
+void RefineOptions::check() const {
+  Checker checker;
+  refine_fields(*this, checker);
+  check_run(run);
+  const auto estimators = flow::flow_estimator_names();
+  if (flow != "oracle" && flow.rfind("torchscript:", 0) != 0 &&
+      std::find(estimators.begin(), estimators.end(), flow) == estimators.end())
+    throw Error("unknown flow estimator")
+        .key("refine.flow")
+        .expected("oracle, " + joined(estimators))
+        .found(flow);
+}
+
+std::vector<std::pair<std::string, std::string>> RefineOptions::settings() const {
+  Lister lister;
+  refine_fields(*this, lister);
+  return lister.out;
+}
+
+}  // namespace motioncue::train
