@@ -91,17 +91,12 @@ using motioncue::testing::output_lines;
 
 // Settings out of range are refused before anything is made: one line naming the key, a
 // non-zero exit, no run folder (they used to give a LibTorch backtrace, or a "best.ckpt" at step
-// -1 that did not exist).
+// -1 that did not exist). Every range and name is checked in tests/train/test_options.cpp; here
+// one setting of each verb goes through the CLI.
 TEST(Cli, TrainingSettingsOutOfRangeAreOneLineErrorsAndLeaveNoFolder) {
   motioncue::testing::TempDir tmp;
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"train", "train.lr=-1"},
-      {"train", "train.steps=-5"},
-      {"train", "train.batch_size=0"},
-      {"train", "train.lr=.nan"},
-      {"refine", "refine.w_flow=-0.01"},
-      {"refine", "refine.lr=0"},
-      {"refine", "refine.max_root_turn_deg=360"}};
+      {"train", "train.lr=.nan"}, {"refine", "refine.max_root_turn_deg=360"}};
   for (const auto& [verb, setting] : cases) {
     const auto out = tmp / "run";
     const auto r = run_cli(verb + " --data " + tmp.path().string() + " --out " + out.string() +
