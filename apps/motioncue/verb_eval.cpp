@@ -39,9 +39,7 @@ void evaluate_protocol(const EvalOptions& o) {
         .key("--data");
   const auto device = mc::train::resolve_device(o.device);
   const auto body = mc::train::load_body_model(o.body.model, device, o.body.keypoint_regressor);
-  auto loaded = mc::model::load_checkpoint(o.checkpoint, body.hash());
-  loaded.network->to(device);
-  loaded.network->set_train(false);
+  const auto loaded = mc::model::load_for_inference(o.checkpoint, body);
   const auto setup =
       mc::eval::open_protocol({o.protocol,
                                o.data,
@@ -115,16 +113,12 @@ motioncue::cli::VerbRegistration register_eval(
         const auto device = mc::train::resolve_device(o->device);
         const auto body =
             mc::train::load_body_model(o->body.model, device, o->body.keypoint_regressor);
-        auto loaded = mc::model::load_checkpoint(o->checkpoint, body.hash());
-        loaded.network->to(device);
-        loaded.network->set_train(false);
+        const auto loaded = mc::model::load_for_inference(o->checkpoint, body);
         const auto dataset = mc::data::VideoDataset::open(split);
         mc::eval::EvalOptions eo;
-        eo.resolution = loaded.network->config().resolution;
         eo.batch_size = o->batch_size;
         eo.keep_predictions = !o->predictions.empty();
-        const auto r = mc::eval::evaluate(mc::eval::single_frame_predictor(*loaded.network), body,
-                                          dataset, eo);
+        const auto r = mc::eval::evaluate_network(*loaded.network, body, dataset, eo);
         mc::eval::write_result_json(o->out, r);
         if (!o->predictions.empty()) mc::eval::write_predictions(o->predictions, r);
         auto rows = r.per_sequence;

@@ -33,6 +33,10 @@ motioncue::cli::VerbRegistration register_infer(
       app.add_option("--batch-size", o->batch_size, "crops per network call");
       app.add_option("--hog-max-side", o->hog_max_side,
                      "downscale frames to this longer side for the HOG detector");
+      app.add_option("--detect-every", o->detect_every,
+                     "videos and frame folders: run the person detector on one frame in N; the "
+                     "tracker carries the boxes between (faster; 1 = every frame)")
+          ->check(CLI::Range(1, 1000));
       app.add_option("--overlay", *overlay, "overlays: images, video or none");
       app.add_flag("--side-view", o->side_view, "add a side view of the mesh to the overlays");
       app.add_flag("--obj", o->obj, "write one OBJ per person and frame");

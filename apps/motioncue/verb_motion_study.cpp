@@ -55,9 +55,7 @@ motioncue::cli::VerbRegistration register_motion_study(
         const auto device = mc::train::resolve_device(o->device);
         const auto body =
             mc::train::load_body_model(o->body.model, device, o->body.keypoint_regressor);
-        auto loaded = mc::model::load_checkpoint(o->checkpoint, body.hash());
-        loaded.network->to(device);
-        loaded.network->set_train(false);
+        const auto loaded = mc::model::load_for_inference(o->checkpoint, body);
         so.resolution = o->resolution > 0 ? o->resolution : loaded.network->config().resolution;
         const auto result = mc::eval::run_motion_study(*loaded.network, body, dataset, so);
         mc::eval::write_motion_study(o->out, result);

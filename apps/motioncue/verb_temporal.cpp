@@ -270,10 +270,8 @@ void add_eval(CLI::App& app) {
   sub->callback([o] {
     const auto device = mc::train::resolve_device(o->device);
     const auto body = mc::train::load_body_model(o->body.model, device, o->body.keypoint_regressor);
-    auto loaded = mc::model::load_checkpoint(o->checkpoint, body.hash());
-    auto& network = *loaded.network;
-    network.to(device);
-    network.set_train(false);
+    const auto loaded = mc::model::load_for_inference(o->checkpoint, body);
+    const auto& network = *loaded.network;
     const auto dataset = mc::data::VideoDataset::open(split_dir(o->data, o->split));
     std::unique_ptr<mc::temporal::ContextNetwork> context;
     if (!o->context.empty()) {

@@ -31,6 +31,32 @@ TEST(Tracker, KeepsIdsThroughMotionAndAShortGap) {
   EXPECT_EQ(tracker.update({{10, 10, 40, 80}})[0], 2);
 }
 
+// A detector run on one frame in three: coast() carries the boxes between with each track's
+// velocity measured over the frames between detections, so constant motion is carried exactly
+// once the second detection has given the velocity; a person missed at a detection is not carried.
+TEST(Tracker, CoastCarriesTheTracksSeenAtTheLastUpdateWithTheirVelocity) {
+  infer::Tracker tracker(0.3, 10);
+  const auto box_at = [](int f) { return cv::Rect2d(10.0 + 5 * f, 20, 40, 80); };
+  EXPECT_TRUE(tracker.coast().empty());  // nobody yet
+  const int id = tracker.update({box_at(0)})[0];
+  for (int f = 1; f < 9; ++f) {
+    if (f % 3 == 0) {
+      EXPECT_EQ(tracker.update({box_at(f)}), std::vector<int>{id}) << "frame " << f;
+      continue;
+    }
+    const auto carried = tracker.coast();
+    ASSERT_EQ(carried.size(), 1u) << "frame " << f;
+    EXPECT_EQ(carried[0].first, id);
+    // Before the second detection the velocity is unknown (0): the box stays where it was seen.
+    const cv::Rect2d expected = f < 3 ? box_at(0) : box_at(f);
+    EXPECT_NEAR(carried[0].second.x, expected.x, 1e-9) << "frame " << f;
+    EXPECT_EQ(carried[0].second.size(), expected.size());
+  }
+  tracker.update({});  // missed at a detection
+  EXPECT_TRUE(tracker.coast().empty());
+  EXPECT_EQ(tracker.update({box_at(11)})[0], id);  // still within reach of its prediction
+}
+
 TEST(PersonBoxes, SquareBoxIsCentredWithSideOnePointTwoTimesTheLongerSide) {
   const auto p = infer::square_person_box({100, 50, 40, 100});
   EXPECT_DOUBLE_EQ(p.center.x, 120);

@@ -95,6 +95,34 @@ TEST_F(InferRun, FolderWithBoxFileGivesEveryFrameStableTracksAndExports) {
   EXPECT_TRUE(warnings_.empty());
 }
 
+// --detect-every 2: the box file is read on frames 0, 2 and 4 only; frames 1, 3 and 5 get the
+// tracker's carried boxes (the figures move 4 px a frame: exact once the velocity is known, and
+// frame 1 keeps frame 0's boxes), with the same two tracks.
+TEST_F(InferRun, DetectEverySecondFrameCarriesTheBoxesBetween) {
+  auto o = options("every2");
+  o.detect_every = 2;
+  o.exports = false;
+  o.overlays = infer::OverlayMode::kNone;
+  const auto summary = infer::run_inference(o);
+  EXPECT_EQ(summary.frames, motioncue::testing::kFrames);
+  EXPECT_EQ(summary.frames_detected, 3);
+  EXPECT_EQ(summary.people, 2 * motioncue::testing::kFrames);
+  EXPECT_EQ(summary.tracks, 2);
+  EXPECT_NE(summary.to_string().find("person detector run on 3 of 6 frames"), std::string::npos)
+      << summary.to_string();
+  for (int f = 0; f < motioncue::testing::kFrames; ++f) {
+    const auto people = frame_json(o.out, f)["people"];
+    ASSERT_EQ(people.size(), 2u) << "frame " << f;
+    for (const auto& p : people) {
+      const int k = p["box"][0].get<double>() < 80 ? 0 : 1;
+      const cv::Rect truth = motioncue::testing::person_rect(k, f == 1 ? 0 : f);
+      EXPECT_NEAR(p["box"][0].get<double>(), truth.x, 1e-3) << "frame " << f << " person " << k;
+      EXPECT_NEAR(p["box"][2].get<double>(), truth.x + truth.width, 1e-3) << "frame " << f;
+    }
+  }
+  EXPECT_TRUE(warnings_.empty());
+}
+
 TEST_F(InferRun, VideoThroughTheCliWithFullFrameBoxes) {
   if (!fs::exists(MOTIONCUE_CLI)) GTEST_SKIP() << "CLI not built";
   const fs::path video = tmp_ / "clip.avi";

@@ -40,6 +40,12 @@ Predictor single_frame_predictor(const model::PoseNetwork& network) {
   };
 }
 
+EvalResult evaluate_network(const model::PoseNetwork& network, const body::BodyModel& body,
+                            const data::VideoDataset& dataset, EvalOptions options) {
+  options.resolution = network.config().resolution;
+  return evaluate(single_frame_predictor(network), body, dataset, options);
+}
+
 EvalResult evaluate(const Predictor& predict, const body::BodyModel& body,
                     const data::VideoDataset& dataset, const EvalOptions& options) {
   if (!dataset.has_ground_truth())

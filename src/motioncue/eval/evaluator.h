@@ -55,6 +55,11 @@ struct EvalResult {
 EvalResult evaluate(const Predictor& predict, const body::BodyModel& body,
                     const data::VideoDataset& dataset, const EvalOptions& options);
 
+// A single-frame network on a split, on crops of its own input size (options.resolution is
+// replaced by the network's).
+EvalResult evaluate_network(const model::PoseNetwork& network, const body::BodyModel& body,
+                            const data::VideoDataset& dataset, EvalOptions options = {});
+
 nlohmann::json to_json(const EvalResult& result);
 void write_result_json(const std::filesystem::path& file, const EvalResult& result);
 // pred_joints, gt_joints (T x 14 x 3, mm), sequence (T), frame (T), sequence_names (S).

@@ -64,9 +64,7 @@ Networks load_networks(const ExperimentResult& result, const body::BodyModel& bo
   Networks n;
   for (const auto& r : result.runs) {
     if (n.by_arm.count(r.arm)) continue;
-    auto loaded = model::load_checkpoint(r.dir / "best.ckpt", body.hash());
-    loaded.network->to(body.device());
-    loaded.network->set_train(false);
+    auto loaded = model::load_for_inference(r.dir / "best.ckpt", body);
     n.by_arm[r.arm] = std::move(loaded.network);
   }
   return n;

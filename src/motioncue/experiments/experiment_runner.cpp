@@ -84,13 +84,8 @@ eval::MetricSummary read_summary(const nlohmann::json& j) {
 RunRecord evaluate_run(const fs::path& dir, const fs::path& split, const std::string& device_name) {
   const auto device = train::resolve_device(device_name);
   const auto body = train::load_body_model("", device);
-  auto loaded = model::load_checkpoint(dir / "best.ckpt", body.hash());
-  loaded.network->to(device);
-  loaded.network->set_train(false);
-  const auto dataset = data::VideoDataset::open(split);
-  eval::EvalOptions eo;
-  eo.resolution = loaded.network->config().resolution;
-  const auto r = eval::evaluate(eval::single_frame_predictor(*loaded.network), body, dataset, eo);
+  const auto loaded = model::load_for_inference(dir / "best.ckpt", body);
+  const auto r = eval::evaluate_network(*loaded.network, body, data::VideoDataset::open(split));
   eval::write_predictions(dir / "test_predictions.npz", r);
   nlohmann::json j = eval::to_json(r);
   const nlohmann::json summary = read_json_file(dir / "summary.json");

@@ -47,6 +47,8 @@ std::string InferSummary::to_string() const {
   if (frames_announced > frames)
     s << "\nthe video announces " << frames_announced << " frames; " << frames_announced - frames
       << " could not be decoded (truncated or damaged file)";
+  if (frames_detected < frames)
+    s << "\nperson detector run on " << frames_detected << " of " << frames << " frames";
   s << "\nstage frames/s:";
   for (const char* stage : {"decode", "detect", "crop", "network", "body", "render", "write"}) {
     auto it = stage_seconds.find(stage);
@@ -136,6 +138,12 @@ class Pipeline {
   explicit Pipeline(const InferOptions& o) : o_(o) {
     warn_ = o.warn ? o.warn : [](const std::string& m) { spdlog::warn("{}", m); };
     if (o.batch_size < 1) throw Error("batch size must be at least 1").key("--batch-size");
+    if (o.detect_every < 1 || o.detect_every > 1000)
+      throw Error("the detector must run on one frame in 1 to 1000")
+          .key("--detect-every")
+          .found(std::to_string(o.detect_every));
+    // A person the detector misses at five runs in a row ends their track.
+    tracker_ = Tracker(0.3, 5 * o.detect_every);
     if (o.checkpoint.empty()) throw Error("no checkpoint given").key("--checkpoint");
     if (o.out.empty()) throw Error("no output folder given").key("--out");
     // Open the input and the boxes before creating the output folder, so a bad input leaves
@@ -150,9 +158,7 @@ class Pipeline {
     }
     body_ = std::make_unique<body::BodyModel>(
         train::load_body_model(o.body_model.string(), c10::kCPU, o.keypoint_regressor.string()));
-    auto loaded = model::load_checkpoint(o.checkpoint, body_->hash());
-    network_ = std::move(loaded.network);
-    network_->set_train(false);
+    network_ = std::move(model::load_for_inference(o.checkpoint, *body_).network);
     resolution_ = network_->config().resolution;
     faces_ = body_->faces().to(torch::kInt64).contiguous();
     out_ = std::make_unique<StagedOutput>(o.out, ".infer-partial");
@@ -235,8 +241,7 @@ class Pipeline {
       log["accepted"] = result.accepted;
       log["checkpoint"] = result.accepted ? "adapt/run/best.ckpt" : o_.checkpoint.string();
       if (result.accepted) {
-        network_ = std::move(model::load_checkpoint(result.checkpoint, body_->hash()).network);
-        network_->set_train(false);
+        network_ = std::move(model::load_for_inference(result.checkpoint, *body_).network);
       }
     }
     log["note"] = summary_.adaptation;
@@ -244,6 +249,14 @@ class Pipeline {
     write_file_atomic(adapt_dir / "adapt.json", log.dump(1) + "\n");
     source_ = open_frames(o_.input, warn_);
     boxes_ = std::make_unique<ReplayedBoxes>(std::move(seen));
+    replayed_boxes_ = true;
+  }
+
+  // --detect-every N: on a video or frame folder, the detector runs on one frame in N (and on any
+  // frame where no person is being carried); not after --adapt, whose boxes are already known.
+  bool carries_boxes() const {
+    return o_.detect_every > 1 && source_->is_sequence() && !replayed_boxes_ &&
+           frames_since_detection_ + 1 < o_.detect_every;
   }
 
   // An Error about one frame: naming its image file, or the video and the frame in it.
@@ -268,15 +281,31 @@ class Pipeline {
     std::vector<Detection> detections;
     {
       StageTimer t(summary_.stage_seconds, "detect");
-      detections = boxes_->detect(p.frame);
-      std::vector<cv::Rect2d> rects;
-      for (const auto& d : detections) rects.push_back(d.box);
       std::vector<int> ids;
-      if (source_->is_sequence()) {
-        ids = tracker_.update(rects);
+      if (carries_boxes()) {
+        // Between detector runs the tracker carries the people it saw at the last one.
+        for (const auto& [id, box] : tracker_.coast()) {
+          const cv::Rect2d inside = box & cv::Rect2d(0, 0, image.cols, image.rows);
+          if (inside.width < 1 || inside.height < 1) continue;
+          detections.push_back({inside, track_scores_[id]});
+          ids.push_back(id);
+        }
+      }
+      if (!ids.empty()) {
+        ++frames_since_detection_;
       } else {
-        for (std::size_t i = 0; i < rects.size(); ++i) ids.push_back(static_cast<int>(i));
-        single_tracks_ = std::max<int64_t>(single_tracks_, static_cast<int64_t>(ids.size()));
+        detections = boxes_->detect(p.frame);
+        ++summary_.frames_detected;
+        frames_since_detection_ = 0;
+        std::vector<cv::Rect2d> rects;
+        for (const auto& d : detections) rects.push_back(d.box);
+        if (source_->is_sequence()) {
+          ids = tracker_.update(rects);
+          for (std::size_t i = 0; i < ids.size(); ++i) track_scores_[ids[i]] = detections[i].score;
+        } else {
+          for (std::size_t i = 0; i < rects.size(); ++i) ids.push_back(static_cast<int>(i));
+          single_tracks_ = std::max<int64_t>(single_tracks_, static_cast<int64_t>(ids.size()));
+        }
       }
       for (std::size_t i = 0; i < detections.size(); ++i) {
         PendingPerson person;
@@ -538,6 +567,9 @@ class Pipeline {
   int resolution_ = 224;
   at::Tensor faces_;
   Tracker tracker_;
+  std::map<int, double> track_scores_;  // each track's detector score at its last detection
+  int frames_since_detection_ = 0;
+  bool replayed_boxes_ = false;
   int64_t single_tracks_ = 0;
   std::vector<PendingFrame> pending_;
   int64_t pending_crops_ = 0;

@@ -28,6 +28,10 @@ struct InferOptions {
   std::filesystem::path coco;
   int batch_size = 16;     // crops per network call
   int hog_max_side = 640;  // frames are downscaled to this for the HOG detector
+  // Videos and frame folders: the person detector runs on one frame in this many (and on any
+  // frame where nobody is being carried); the tracker carries the boxes between, moved by each
+  // track's velocity. 1 = every frame.
+  int detect_every = 1;
   OverlayMode overlays = OverlayMode::kImages;
   bool side_view = false;        // overlay images get the mesh seen from the side next to the frame
   bool exports = true;           // per-track .glb and .bvh
@@ -48,6 +52,7 @@ struct InferSummary {
   int64_t frames_announced = -1;
   int64_t people = 0;
   int64_t tracks = 0;
+  int64_t frames_detected = 0;  // frames the person detector ran on (see detect_every)
   double seconds = 0;
   // Wall seconds per stage: decode, detect, crop, network, body, render, write.
   std::map<std::string, double> stage_seconds;

@@ -41,18 +41,38 @@ std::vector<int> Tracker::update(const std::vector<cv::Rect2d>& boxes) {
     track.box = boxes[b];
     track.misses = 0;
   }
-  std::vector<Track> alive;
   for (std::size_t t = 0; t < tracks_.size(); ++t) {
+    tracks_[t].seen_at_last_update = track_used[t];
     if (!track_used[t]) ++tracks_[t].misses;
-    if (tracks_[t].misses <= max_misses_) alive.push_back(tracks_[t]);
   }
-  tracks_ = std::move(alive);
+  drop_lost_tracks();
   for (std::size_t b = 0; b < boxes.size(); ++b)
     if (ids[b] < 0) {
       ids[b] = next_id_++;
-      tracks_.push_back({ids[b], boxes[b], {0, 0}, 0});
+      tracks_.push_back({ids[b], boxes[b], {0, 0}, 0, true});
     }
   return ids;
+}
+
+std::vector<std::pair<int, cv::Rect2d>> Tracker::coast() {
+  std::vector<std::pair<int, cv::Rect2d>> carried;
+  for (Track& t : tracks_) {
+    if (t.seen_at_last_update) {
+      cv::Rect2d box = t.box;
+      box.x += t.velocity.x * (t.misses + 1);
+      box.y += t.velocity.y * (t.misses + 1);
+      carried.emplace_back(t.id, box);
+    }
+    ++t.misses;
+  }
+  drop_lost_tracks();
+  return carried;
+}
+
+void Tracker::drop_lost_tracks() {
+  tracks_.erase(std::remove_if(tracks_.begin(), tracks_.end(),
+                               [&](const Track& t) { return t.misses > max_misses_; }),
+                tracks_.end());
 }
 
 }  // namespace motioncue::infer

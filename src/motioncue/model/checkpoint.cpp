@@ -1,5 +1,7 @@
 #include "motioncue/model/checkpoint.h"
 
+#include "motioncue/body/body_model.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cstdio>
@@ -191,6 +193,13 @@ json checkpoint_meta(const fs::path& file) {
   require_regular_file(file);
   return json_field_or(read_sidecar(file), "meta", json::object(),
                        checkpoint_sidecar(file).string());
+}
+
+LoadedCheckpoint load_for_inference(const fs::path& file, const body::BodyModel& body) {
+  LoadedCheckpoint loaded = load_checkpoint(file, body.hash());
+  loaded.network->to(body.device());
+  loaded.network->set_train(false);
+  return loaded;
 }
 
 NetworkConfig checkpoint_network_config(const fs::path& file) {

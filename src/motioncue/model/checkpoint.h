@@ -16,6 +16,9 @@
 namespace torch::optim {
 class Optimizer;
 }
+namespace motioncue::body {
+class BodyModel;
+}
 
 namespace motioncue::model {
 
@@ -43,6 +46,9 @@ struct LoadedCheckpoint {
 // meta.body_model_hash equals it.
 LoadedCheckpoint load_checkpoint(const std::filesystem::path& file,
                                  const std::string& expected_body_hash = "");
+// A checkpoint to predict with for `body`: load_checkpoint with the body model's hash, the network
+// moved to the body model's device and put in inference mode.
+LoadedCheckpoint load_for_inference(const std::filesystem::path& file, const body::BodyModel& body);
 // The caller's metadata of a checkpoint (what save_checkpoint was given), from its sidecar alone.
 nlohmann::json checkpoint_meta(const std::filesystem::path& file);
 // The network's architecture (backbone, input resolution, ...), from the sidecar alone.
