@@ -16,80 +16,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from hmr_reference import compact_hmr
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "model")
-
-
-class BasicBlock(nn.Module):  # torchvision's
-    def __init__(self, inplanes, planes, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.relu = nn.ReLU(inplace=True)
-        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.downsample = None
-        if stride != 1 or inplanes != planes:
-            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False),
-                                            nn.BatchNorm2d(planes))
-
-    def forward(self, x):
-        identity = x if self.downsample is None else self.downsample(x)
-        out = self.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return self.relu(out + identity)
-
-
-def rot6d_to_rotmat(x):  # SPIN's
-    x = x.view(-1, 3, 2)
-    a1, a2 = x[:, :, 0], x[:, :, 1]
-    b1 = nn.functional.normalize(a1)
-    b2 = nn.functional.normalize(a2 - torch.einsum('bi,bi->b', b1, a2).unsqueeze(-1) * b1)
-    b3 = torch.cross(b1, b2, dim=1)
-    return torch.stack((b1, b2, b3), dim=-1)
-
-
-class CompactHMR(nn.Module):
-    """SPIN's HMR (hmr.py) with motioncue's compact backbone in place of ResNet-50."""
-
-    def __init__(self):
-        super().__init__()
-        npose = 24 * 6
-        self.conv1 = nn.Conv2d(3, 32, 5, 2, 2, bias=False)
-        self.bn1 = nn.BatchNorm2d(32)
-        self.relu = nn.ReLU(inplace=True)
-        self.maxpool = nn.MaxPool2d(3, 2, 1)
-        widths, inplanes = [32, 64, 128, 256], 32
-        for i, w in enumerate(widths):
-            setattr(self, "layer%d" % (i + 1), nn.Sequential(BasicBlock(inplanes, w, 1 if i == 0 else 2)))
-            inplanes = w
-        self.avgpool = nn.AdaptiveAvgPool2d(1)
-        self.fc1 = nn.Linear(256 + npose + 13, 1024)
-        self.drop1 = nn.Dropout()
-        self.fc2 = nn.Linear(1024, 1024)
-        self.drop2 = nn.Dropout()
-        self.decpose = nn.Linear(1024, npose)
-        self.decshape = nn.Linear(1024, 10)
-        self.deccam = nn.Linear(1024, 3)
-        self.register_buffer('init_pose', torch.zeros(1, npose))
-        self.register_buffer('init_shape', torch.zeros(1, 10))
-        self.register_buffer('init_cam', torch.zeros(1, 3))
-
-    def forward(self, x, n_iter=3):
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        xf = self.avgpool(x).view(x.size(0), -1)
-        b = x.shape[0]
-        pred_pose = self.init_pose.expand(b, -1)
-        pred_shape = self.init_shape.expand(b, -1)
-        pred_cam = self.init_cam.expand(b, -1)
-        for _ in range(n_iter):  # as SPIN's hmr.py
-            xc = torch.cat([xf, pred_pose, pred_shape, pred_cam], 1)
-            xc = self.drop1(self.fc1(xc))
-            xc = self.drop2(self.fc2(xc))
-            pred_pose = self.decpose(xc) + pred_pose
-            pred_shape = self.decshape(xc) + pred_shape
-            pred_cam = self.deccam(xc) + pred_cam
-        return rot6d_to_rotmat(pred_pose).view(b, 24, 3, 3), pred_pose, pred_shape, pred_cam
 
 
 def strided_weights(model, gen):
@@ -122,7 +51,7 @@ def strided_weights(model, gen):
 def main():
     os.makedirs(OUT, exist_ok=True)
     gen = torch.Generator().manual_seed(20240202)
-    model = CompactHMR()
+    model = compact_hmr()
     strided_weights(model, gen)
     model.eval()
     state = model.state_dict()  # an OrderedDict with _metadata, as torch.save usually sees it

@@ -89,11 +89,14 @@ std::string temporal_train_settings(const TemporalTrainOptions& o) {
   n["batch_size"] = o.training.batch_size;
   n["lr_context"] = yaml_real(o.training.lr_context);
   n["lr_network"] = yaml_real(o.training.lr_network);
-  n["flow_weight"] = yaml_real(o.training.flow_weight);
+  n["w_flow"] = yaml_real(o.training.w_flow);
   n["context_anchor"] = yaml_real(o.training.context_anchor);
   n["seed"] = o.training.seed;
   return YAML::Dump(n) + "\n";
 }
+
+// Keys that only runs recorded by earlier versions have, with a default that marks them absent.
+constexpr const char* kLegacySettings = "flow_weight: -1.0\n";
 
 void read_temporal_train_settings(const mc::Config& c, TemporalTrainOptions& o) {
   o.init = c.get<std::string>("init");
@@ -111,7 +114,9 @@ void read_temporal_train_settings(const mc::Config& c, TemporalTrainOptions& o) 
   o.training.batch_size = c.get<int>("batch_size");
   o.training.lr_context = c.get<double>("lr_context");
   o.training.lr_network = c.get<double>("lr_network");
-  o.training.flow_weight = c.get<double>("flow_weight");
+  o.training.w_flow = c.get<double>("w_flow");
+  // Runs recorded before the flow weight was called w_flow (as in refine) named it flow_weight.
+  if (c.get<double>("flow_weight") >= 0) o.training.w_flow = c.get<double>("flow_weight");
   o.training.context_anchor = c.get<double>("context_anchor");
   o.training.seed = c.get<std::uint64_t>("seed");
 }
@@ -161,7 +166,7 @@ void train_temporal_run(const mc::RunDir& run, TemporalTrainOptions& o,
                          {"body_model_hash", body.hash()},
                          {"lr_context", o.training.lr_context},
                          {"lr_network", o.training.lr_network},
-                         {"flow_weight", o.training.flow_weight},
+                         {"w_flow", o.training.w_flow},
                          {"context_anchor", o.training.context_anchor},
                          {"seed", o.training.seed}};
   mc::temporal::save_context(run / "context.pt", context, meta);
@@ -194,7 +199,8 @@ void add_train(CLI::App& app) {
   sub->add_option("--batch-size", o->training.batch_size, "clips per step");
   sub->add_option("--lr-context", o->training.lr_context, "context network learning rate");
   sub->add_option("--lr-network", o->training.lr_network, "image network lr (0 = frozen)");
-  sub->add_option("--flow-weight", o->training.flow_weight, "weight of the forward flow term");
+  sub->add_option("--w-flow,--flow-weight", o->training.w_flow,
+                  "weight of the forward flow term (refine.w_flow's counterpart)");
   sub->add_option("--context-anchor", o->training.context_anchor,
                   "weight of the pull towards the single-frame prediction");
   sub->add_option("--flow", o->flow, "flow estimator name, or oracle");
@@ -231,7 +237,7 @@ void add_train(CLI::App& app) {
       throw mc::Error("the run has already finished; nothing to resume")
           .file((fs::path(*resume) / "context.pt").string());
     mc::cli::resume_training(
-        *resume, temporal_train_settings({}), "temporal train", settings_given,
+        *resume, temporal_train_settings({}) + kLegacySettings, "temporal train", settings_given,
         [&](const mc::Config& config, const mc::RunDir& run, mc::distributed::Group* group,
             const fs::path& resume_from) {
           read_temporal_train_settings(config, *o);

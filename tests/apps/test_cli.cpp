@@ -304,7 +304,7 @@ TEST(Cli, TemporalTrainStopsAndResumesWithThePrintedCommand) {
   const std::string data = tiny_benchmark().string(), init = trained_checkpoint().string();
   const std::string args = " --init " + init + " --data " + data +
                            " --frames 2 --steps 2 --batch-size 1 --device cpu --flow oracle "
-                           "--seed 4 --lr-network 1e-4";
+                           "--seed 4 --lr-network 1e-4 --flow-weight 0.02";
   const auto whole = tmp / "whole", run = tmp / "run";
   const auto uninterrupted = run_cli("temporal train --out " + whole.string() + args);
   ASSERT_EQ(uninterrupted.exit_code, 0) << uninterrupted.output;
@@ -321,6 +321,13 @@ TEST(Cli, TemporalTrainStopsAndResumesWithThePrintedCommand) {
   const auto changed = run_cli(command + " --steps 5");
   EXPECT_NE(changed.exit_code, 0) << changed.output;
   EXPECT_NE(changed.output.find("recorded settings"), std::string::npos) << changed.output;
+  // A run recorded before the flow weight was renamed w_flow resumes too, with its weight (the
+  // run was started with the old option name, which stays as an alias).
+  std::string recorded = motioncue::read_file_text(run / "config.yaml");
+  const auto renamed = recorded.find("w_flow:");
+  ASSERT_NE(renamed, std::string::npos) << recorded;
+  recorded.replace(renamed, 7, "flow_weight:");
+  motioncue::write_file_atomic(run / "config.yaml", recorded);
   const auto resumed = run_cli(command);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   // The resumed log has every step, bit-identical to the uninterrupted run's. (Two processes of

@@ -29,7 +29,7 @@ TEST(ContextTraining, StepsOnAClipMoveTheHeadsAndLowerTheLoss) {
   mt::ContextTrainingOptions options;
   options.context.frames = 2;
   options.resolution = 64;
-  options.flow_weight = 1.0;
+  options.w_flow = 1.0;
   options.context_anchor = 0.1;
   mt::ContextNetwork context(options.context, net.feature_dim());
   mt::ClipBatch clip;
@@ -107,7 +107,7 @@ TEST(ContextTraining, AStoppedAndResumedRunEqualsAnUninterruptedOne) {
   options.batch_size = 2;
   options.lr_context = 1e-3;
   options.lr_network = 1e-4;  // both parameter groups train
-  options.flow_weight = 1.0;
+  options.w_flow = 1.0;
   options.flow_estimator = "farneback";
   options.seed = 3;
   options.workers = 2;

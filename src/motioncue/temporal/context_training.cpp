@@ -34,7 +34,7 @@ void validate(const ContextTrainingOptions& o) {
   positive(o.labeled_batch_size >= 1, "labeled_batch_size", o.labeled_batch_size);
   positive(o.lr_context > 0, "lr_context", o.lr_context);
   positive(o.lr_network >= 0, "lr_network", o.lr_network);
-  positive(o.flow_weight >= 0, "flow_weight", o.flow_weight);
+  positive(o.w_flow >= 0, "w_flow", o.w_flow);
   positive(o.context_anchor >= 0, "context_anchor", o.context_anchor);
   positive(o.resolution >= 32, "resolution", o.resolution);
 }
@@ -81,7 +81,7 @@ ContextStepTerms context_step(const model::PoseNetwork& network, const ContextNe
       b1.vertices, p1.cam, b2.vertices, p2.cam, body.faces().to(device), clip.flow_fw.to(device),
       clip.flow_bw.to(device), flow_options);
   ContextStepTerms terms;
-  terms.total = options.flow_weight * flow.loss;
+  terms.total = options.w_flow * flow.loss;
   terms.flow = flow.loss.item<double>();
   terms.pairs_kept = flow.pairs_kept;
   if (options.context_anchor > 0 && k > 0) {

@@ -52,7 +52,7 @@ struct ContextTrainingOptions {
   int labeled_batch_size = 8;  // used when lr_network > 0 and a labeled set is given
   double lr_context = 1e-4;
   double lr_network = 0.0;  // 0: the image network is frozen (METHOD suggests 1e-5 otherwise)
-  double flow_weight = 0.01;
+  double w_flow = 0.01;
   double context_anchor = 1.0;
   losses::SupervisedWeights supervised;
   int resolution = 128;

@@ -33,7 +33,7 @@ Objective evaluate(const body::BodyModel& body, const at::Tensor& pose6d, const 
     auto terms = losses::flow_consistency_loss_from_meshes(
         out.vertices.slice(0, 0, t - 1), cam.slice(0, 0, t - 1), out.vertices.slice(0, 1, t),
         cam.slice(0, 1, t), body.faces().to(pose6d.device()), flow_fw, flow_bw, options.flow);
-    total = total + options.flow_weight * terms.loss;
+    total = total + options.w_flow * terms.loss;
   }
   return {total, {rotmats, pose6d, betas, cam}};
 }

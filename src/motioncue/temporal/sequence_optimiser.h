@@ -21,7 +21,7 @@ namespace motioncue::temporal {
 struct SequenceOptimiserOptions {
   int iterations = 100;
   double lr = 1e-2;            // Adam
-  double flow_weight = 1.0;    // used only when flows are given
+  double w_flow = 1.0;         // used only when flows are given
   double smooth_weight = 1e3;  // on joints in metres: 1 mm^2 second difference ~ 1e-3
   double anchor_weight = 1.0;  // mean squared change of the 157 parameters per frame
   losses::FlowLossOptions flow;

@@ -63,7 +63,7 @@ void run_fields(Options& o, Visit& v, bool with_subset_seed) {
 }
 
 template <typename Options, typename Visit>
-void baseline_fields(Options& o, Visit& v) {
+void fields(Options& o, Visit& v, const BaselineOptions*) {
   run_fields(o.run, v, false);
   v("model.backbone", o.model.backbone);
   v("model.resolution", o.model.resolution, &kCropSide);
@@ -82,7 +82,7 @@ void baseline_fields(Options& o, Visit& v) {
 }
 
 template <typename Options, typename Visit>
-void refine_fields(Options& o, Visit& v) {
+void fields(Options& o, Visit& v, const RefineOptions*) {
   run_fields(o.run, v, true);
   v("init", o.init);
   v("refine.steps", o.steps, &kSteps);
@@ -179,19 +179,42 @@ void check_run(const RunOptions& o) {
     throw Error("unknown device").key("device").expected("auto, cpu or cuda").found(o.device);
 }
 
-}  // namespace
+// Each struct's own table, chosen by overload on its type (const or not).
+template <typename Options, typename Visit>
+void visit_fields(Options& o, Visit& v) {
+  fields(o, v, static_cast<const std::decay_t<Options>*>(nullptr));
+}
 
-BaselineOptions BaselineOptions::from_config(const Config& config) {
-  BaselineOptions o;
+template <typename Options>
+Options read_options(const Config& config) {
+  Options o;
   Reader reader{config};
-  baseline_fields(o, reader);
+  visit_fields(o, reader);
   return o;
 }
 
-void BaselineOptions::check() const {
+template <typename Options>
+void check_fields(const Options& o) {
   Checker checker;
-  baseline_fields(*this, checker);
-  check_run(run);
+  visit_fields(o, checker);
+  check_run(o.run);
+}
+
+template <typename Options>
+std::vector<std::pair<std::string, std::string>> list_fields(const Options& o) {
+  Lister lister;
+  visit_fields(o, lister);
+  return lister.out;
+}
+
+}  // namespace
+
+BaselineOptions BaselineOptions::from_config(const Config& config) {
+  return read_options<BaselineOptions>(config);
+}
+
+void BaselineOptions::check() const {
+  check_fields(*this);
   const auto backbones = model::backbone_names();
   if (std::find(backbones.begin(), backbones.end(), model.backbone) == backbones.end())
     throw Error("unknown backbone")
@@ -202,22 +225,15 @@ void BaselineOptions::check() const {
 }
 
 std::vector<std::pair<std::string, std::string>> BaselineOptions::settings() const {
-  Lister lister;
-  baseline_fields(*this, lister);
-  return lister.out;
+  return list_fields(*this);
 }
 
 RefineOptions RefineOptions::from_config(const Config& config) {
-  RefineOptions o;
-  Reader reader{config};
-  refine_fields(o, reader);
-  return o;
+  return read_options<RefineOptions>(config);
 }
 
 void RefineOptions::check() const {
-  Checker checker;
-  refine_fields(*this, checker);
-  check_run(run);
+  check_fields(*this);
   const auto estimators = flow::flow_estimator_names();
   if (flow != "oracle" && flow.rfind("torchscript:", 0) != 0 &&
       std::find(estimators.begin(), estimators.end(), flow) == estimators.end())
@@ -228,9 +244,7 @@ void RefineOptions::check() const {
 }
 
 std::vector<std::pair<std::string, std::string>> RefineOptions::settings() const {
-  Lister lister;
-  refine_fields(*this, lister);
-  return lister.out;
+  return list_fields(*this);
 }
 
 }  // namespace motioncue::train

@@ -7,6 +7,7 @@
 
 #include "motioncue/body/body_model.h"
 #include "motioncue/core/error.h"
+#include "motioncue/core/seed.h"
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/train/options.h"
 
@@ -48,6 +49,13 @@ std::filesystem::path data_root(const RunOptions& run) {
   if (!std::filesystem::is_directory(root))
     throw Error("benchmark folder not found").file(root.string()).key("data");
   return root;
+}
+
+OpenedRun open_run(const RunOptions& run) {
+  seed_everything(run.seed);
+  const c10::Device device = resolve_device(run.device);
+  body::BodyModel body = load_body_model(run, device);
+  return {device, std::move(body), data_root(run)};
 }
 
 std::int64_t labeled_subset_size(const LabeledSubsetOptions& subset, std::int64_t available) {

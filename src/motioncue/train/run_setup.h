@@ -8,9 +8,8 @@
 #include <string>
 #include <vector>
 
-namespace motioncue::body {
-class BodyModel;
-}
+#include "motioncue/body/body_model.h"
+
 namespace motioncue::data {
 class LabeledDataset;
 }
@@ -30,6 +29,15 @@ body::BodyModel load_body_model(const std::string& path, const c10::Device& devi
 body::BodyModel load_body_model(const RunOptions& run, const c10::Device& device);
 // The run's benchmark root (data), checked to exist.
 std::filesystem::path data_root(const RunOptions& run);
+
+// What every trainer opens first: the device, the body model on it, the benchmark root; every
+// random generator seeded from run.seed before anything else happens.
+struct OpenedRun {
+  c10::Device device;
+  body::BodyModel body;
+  std::filesystem::path root;
+};
+OpenedRun open_run(const RunOptions& run);
 // How many of `available` labeled images a run uses: labeled.fraction (a share in (0, 1],
 // rounded, at least 1) when set, else labeled.count (-1 = all). Throws Error naming the key for
 // a value out of range.

@@ -27,10 +27,10 @@ namespace motioncue::train {
 TrainSummary run_training(const Config& config, const RunDir& run, TrainControl control) {
   const BaselineOptions o = BaselineOptions::from_config(config);
   o.check();
-  seed_everything(o.run.seed);
-  const c10::Device device = resolve_device(o.run.device);
-  const body::BodyModel body = load_body_model(o.run, device);
-  const auto root = data_root(o.run);
+  const OpenedRun opened = open_run(o.run);
+  const c10::Device device = opened.device;
+  const body::BodyModel& body = opened.body;
+  const auto& root = opened.root;
 
   const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");
   const std::vector<std::int64_t> indices = labeled_subset(o.run.labeled, labeled, o.run.seed);

@@ -39,10 +39,10 @@ std::filesystem::path flow_cache_dir(const RefineOptions& o, const std::filesyst
 TrainSummary run_refinement(const Config& config, const RunDir& run, TrainControl control) {
   const RefineOptions o = RefineOptions::from_config(config);
   o.check();
-  seed_everything(o.run.seed);
-  const c10::Device device = resolve_device(o.run.device);
-  const body::BodyModel body = load_body_model(o.run, device);
-  const auto root = data_root(o.run);
+  const OpenedRun opened = open_run(o.run);
+  const c10::Device device = opened.device;
+  const body::BodyModel& body = opened.body;
+  const auto& root = opened.root;
   if (o.init.empty()) throw Error("no network to refine").key("init").expected("a checkpoint");
 
   model::LoadedCheckpoint loaded = model::load_checkpoint(o.init, body.hash());
