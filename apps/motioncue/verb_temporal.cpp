@@ -25,6 +25,7 @@
 #include "motioncue/eval/evaluator.h"
 #include "motioncue/eval/metrics.h"
 #include "motioncue/eval/table.h"
+#include "motioncue/flow/estimator.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
 #include "motioncue/temporal/context_checkpoint.h"
@@ -126,6 +127,7 @@ void read_temporal_train_settings(const mc::Config& c, TemporalTrainOptions& o) 
 void train_temporal_run(const mc::RunDir& run, TemporalTrainOptions& o,
                         const mc::temporal::ContextTrainingControl& control,
                         const std::string& folder) {
+  mc::flow::check_flow_source(o.flow, "--flow");
   const auto device = mc::train::resolve_device(o.device);
   const auto body = mc::train::load_body_model(o.body.model, device, o.body.keypoint_regressor);
   auto loaded = mc::model::load_checkpoint(o.init, body.hash());

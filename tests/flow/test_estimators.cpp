@@ -4,6 +4,7 @@
 #include <map>
 #include <ostream>
 #include <set>
+#include <string>
 
 #include "motioncue/core/error.h"
 #include "motioncue/flow/estimator.h"
@@ -63,6 +64,23 @@ INSTANTIATE_TEST_SUITE_P(Backends, EstimatorRecovers, ::testing::ValuesIn(kCases
                              if (ch == '-') ch = '_';
                            return n;
                          });
+
+// Training, temporal training and the studies name their flow source the same way.
+TEST(FlowSource, OracleTorchScriptAndEstimatorNamesPassAnythingElseNamesTheKey) {
+  EXPECT_TRUE(is_oracle_flow("oracle"));
+  EXPECT_FALSE(is_oracle_flow("dis-medium"));
+  for (const char* ok : {"oracle", "dis-medium", "farneback", "torchscript:/any/file.pt"})
+    EXPECT_NO_THROW(check_flow_source(ok, "refine.flow")) << ok;
+  try {
+    check_flow_source("raft", "refine.flow");
+    FAIL() << "raft was accepted";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("refine.flow"), std::string::npos) << what;
+    EXPECT_NE(what.find("oracle, "), std::string::npos) << what;
+    EXPECT_NE(what.find("dis-medium"), std::string::npos) << what;
+  }
+}
 
 TEST(FlowEstimator, OutputIsFloatTwoChannelsOfInputSize) {
   const cv::Mat a = make_texture(96, 64, 1), b = make_texture(96, 64, 1);

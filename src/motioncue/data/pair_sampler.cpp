@@ -23,8 +23,6 @@
 namespace motioncue::data {
 namespace {
 
-constexpr const char* kOracle = "oracle";
-
 // CV_32FC2 (R x R) -> (2, R, R) float tensor. NaN (invalid ground truth) stays NaN: the flow
 // loss drops the vertices that touch it, which zero motion would wrongly supervise.
 at::Tensor flow_to_tensor(const cv::Mat& flow, int resolution) {
@@ -112,7 +110,7 @@ PairLoader::PairLoader(const VideoDataset& dataset, int batch_size, int resoluti
       flow_resolution_(flow_resolution > 0 ? flow_resolution : resolution),
       gap_(gap),
       shard_(shard),
-      oracle_(flow_estimator == kOracle),
+      oracle_(flow::is_oracle_flow(flow_estimator)),
       color_gains_(color_gains),
       keypoints_(dataset.has_detected_keypoints()),
       seed_(seed),
@@ -219,7 +217,7 @@ flow::PrecomputeStats precompute_pair_flows(const VideoDataset& dataset, int res
                                             const std::string& estimator_name,
                                             const std::filesystem::path& cache_dir) {
   check_settings(1, resolution, gap);
-  if (estimator_name == kOracle)
+  if (flow::is_oracle_flow(estimator_name))
     throw Error("ground-truth (oracle) flow is read from the sequences, not precomputed")
         .key("estimator");
   if (cache_dir.empty()) throw Error("precomputing flow needs a cache folder");

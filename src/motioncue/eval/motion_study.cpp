@@ -35,7 +35,6 @@
 namespace motioncue::eval {
 namespace {
 
-constexpr const char* kOracle = "oracle";
 constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 
 bool inside(const cv::Point2d& p, int resolution) {
@@ -256,7 +255,7 @@ MotionStudyResult run_motion_study(const model::PoseNetwork& network, const body
         .file(split)
         .expected("a sequence longer than the smallest gap");
 
-  const bool oracle = options.estimator == kOracle;
+  const bool oracle = flow::is_oracle_flow(options.estimator);
   std::unique_ptr<flow::FlowEstimator> estimator;
   std::unique_ptr<flow::FlowCache> cache;
   if (!oracle) {

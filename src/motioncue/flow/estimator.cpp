@@ -1,5 +1,7 @@
 #include "motioncue/flow/estimator.h"
 
+#include <algorithm>
+
 #include <tbb/parallel_for.h>
 
 #include <opencv2/imgproc.hpp>
@@ -70,6 +72,17 @@ std::unique_ptr<FlowEstimator> make_flow_estimator(const std::string& name) {
   std::string known;
   for (const auto& n : flow_estimator_names()) known += (known.empty() ? "" : ", ") + n;
   throw Error("unknown flow estimator").expected(known).found(name);
+}
+
+bool is_oracle_flow(const std::string& source) { return source == "oracle"; }
+
+void check_flow_source(const std::string& source, const std::string& key) {
+  if (is_oracle_flow(source) || source.rfind(kTorchScriptPrefix, 0) == 0) return;
+  const auto names = flow_estimator_names();
+  if (std::find(names.begin(), names.end(), source) != names.end()) return;
+  std::string known = "oracle";
+  for (const auto& n : names) known += ", " + n;
+  throw Error("unknown flow estimator").key(key).expected(known).found(source);
 }
 
 std::vector<std::string> flow_estimator_names() {

@@ -48,6 +48,13 @@ class FlowEstimator {
 std::unique_ptr<FlowEstimator> make_flow_estimator(const std::string& name);
 std::vector<std::string> flow_estimator_names();
 
+// Where training and the studies name their flow source, "oracle" stands for a synthetic
+// benchmark's exact flow (its ground-truth flow files) instead of an estimator.
+bool is_oracle_flow(const std::string& source);
+// A flow source name: "oracle", "torchscript:<file>" or an estimator name; anything else is an
+// Error naming `key` and listing the names.
+void check_flow_source(const std::string& source, const std::string& key);
+
 // Checks a pair of estimator inputs (non-empty, CV_8UC3 or CV_8UC1, equal sizes and types);
 // throws Error naming `who` (the estimator) otherwise.
 void check_flow_inputs(const cv::Mat& i1, const cv::Mat& i2, const std::string& who);

@@ -234,13 +234,7 @@ RefineOptions RefineOptions::from_config(const Config& config) {
 
 void RefineOptions::check() const {
   check_fields(*this);
-  const auto estimators = flow::flow_estimator_names();
-  if (flow != "oracle" && flow.rfind("torchscript:", 0) != 0 &&
-      std::find(estimators.begin(), estimators.end(), flow) == estimators.end())
-    throw Error("unknown flow estimator")
-        .key("refine.flow")
-        .expected("oracle, " + joined(estimators))
-        .found(flow);
+  flow::check_flow_source(flow, "refine.flow");
 }
 
 std::vector<std::pair<std::string, std::string>> RefineOptions::settings() const {
