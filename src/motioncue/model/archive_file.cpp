@@ -2,7 +2,9 @@
 
 #include <torch/torch.h>
 
-#include <sstream>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
@@ -12,19 +14,28 @@
 
 namespace motioncue::model {
 
-std::vector<std::uint8_t> archive_bytes(torch::serialize::OutputArchive& archive) {
-  std::ostringstream stream;
-  archive.save_to(stream);
-  const std::string data = stream.str();
-  return std::vector<std::uint8_t>(data.begin(), data.end());
-}
-
-nlohmann::json archive_record(const std::filesystem::path& file,
-                              const std::vector<std::uint8_t>& bytes) {
+nlohmann::json write_archive(const std::filesystem::path& file,
+                             torch::serialize::OutputArchive& archive) {
+  AtomicFile out(file);
+  std::uint64_t hash = fnv1a64(nullptr, 0);
+  std::size_t size = 0;
+  {
+    std::ofstream stream(out.temp_path(), std::ios::binary | std::ios::trunc);
+    if (!stream) throw Error(std::string("cannot write: ") + std::strerror(errno)).file(file);
+    archive.save_to([&](const void* data, std::size_t n) -> std::size_t {
+      hash = fnv1a64(data, n, hash);
+      size += n;
+      stream.write(static_cast<const char*>(data), static_cast<std::streamsize>(n));
+      return stream ? n : 0;
+    });
+    stream.flush();
+    if (!stream) throw Error("write failed (disk full?)").file(file);
+  }
+  out.commit();
   return {{"file", file.filename().string()},
-          {"bytes", bytes.size()},
+          {"bytes", size},
           {"hash", "fnv1a64"},
-          {"fnv1a64", fnv1a64_hex(bytes)}};
+          {"fnv1a64", hex64(hash)}};
 }
 
 torch::serialize::InputArchive open_verified_archive(const std::filesystem::path& file,

@@ -5,9 +5,7 @@
 #include <c10/core/Device.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdint>
 #include <filesystem>
-#include <vector>
 
 namespace torch::serialize {
 class InputArchive;
@@ -16,11 +14,12 @@ class OutputArchive;
 
 namespace motioncue::model {
 
-std::vector<std::uint8_t> archive_bytes(torch::serialize::OutputArchive& archive);
-// The sidecar's "archive" record: {"file", "bytes", "hash": "fnv1a64", "fnv1a64"}. A record without
-// "hash" (written before the checksum was corrected) is checked with the legacy checksum.
-nlohmann::json archive_record(const std::filesystem::path& file,
-                              const std::vector<std::uint8_t>& bytes);
+// Writes `archive` to `file` atomically, streamed (no copy of the whole archive in memory), and
+// returns the sidecar's "archive" record: {"file", "bytes", "hash": "fnv1a64", "fnv1a64"}. A record
+// without "hash" (written before the checksum was corrected) is checked with the legacy checksum.
+// Throws Error naming the file when it cannot be written.
+nlohmann::json write_archive(const std::filesystem::path& file,
+                             torch::serialize::OutputArchive& archive);
 // Reads `file` after checking it against sidecar["archive"]; an Error names the file otherwise.
 torch::serialize::InputArchive open_verified_archive(const std::filesystem::path& file,
                                                      const nlohmann::json& sidecar,

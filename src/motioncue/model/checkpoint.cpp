@@ -175,17 +175,16 @@ void save_checkpoint(const fs::path& file, const PoseNetwork& network, const jso
     std::lock_guard<std::mutex> lock(gen.mutex());
     archive.write("rng_cpu", gen.get_state());
   }
-  const std::vector<std::uint8_t> bytes = archive_bytes(archive);
-
+  // The archive first, its sidecar last: a crash in between leaves a checksum mismatch.
+  const json record = write_archive(file, archive);
   json sidecar = {{"format", kFormat},
                   {"version", kVersion},
                   {"network", to_json(network.config())},
                   {"feature_dim", network.feature_dim()},
                   {"parameter_count", network.parameter_count()},
-                  {"archive", archive_record(file, bytes)},
+                  {"archive", record},
                   {"has_optimizer", optimizer != nullptr},
                   {"meta", meta}};
-  write_file_atomic(file, bytes);
   write_file_atomic(checkpoint_sidecar(file), sidecar.dump(2) + "\n");
 }
 

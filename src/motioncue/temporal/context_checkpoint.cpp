@@ -48,15 +48,14 @@ void save_context(const fs::path& file, const ContextNetwork& network, const jso
   torch::serialize::OutputArchive archive;
   for (const auto& [name, tensor] : network.named_parameters())
     archive.write(name, tensor.detach().cpu());
-  const std::vector<std::uint8_t> bytes = model::archive_bytes(archive);
+  const json record = model::write_archive(file, archive);
   json sidecar = {{"format", kFormat},
                   {"version", kVersion},
                   {"context", to_json(network.config())},
                   {"feature_dim", network.feature_dim()},
                   {"parameter_count", network.parameter_count()},
-                  {"archive", model::archive_record(file, bytes)},
+                  {"archive", record},
                   {"meta", meta}};
-  write_file_atomic(file, bytes);
   write_file_atomic(sidecar_of(file), sidecar.dump(2) + "\n");
 }
 
