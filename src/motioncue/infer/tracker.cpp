@@ -56,6 +56,9 @@ std::vector<int> Tracker::update(const std::vector<cv::Rect2d>& boxes) {
 
 std::vector<std::pair<int, cv::Rect2d>> Tracker::coast() {
   std::vector<std::pair<int, cv::Rect2d>> carried;
+  if (std::none_of(tracks_.begin(), tracks_.end(),
+                   [](const Track& t) { return t.seen_at_last_update; }))
+    return carried;
   for (Track& t : tracks_) {
     if (t.seen_at_last_update) {
       cv::Rect2d box = t.box;

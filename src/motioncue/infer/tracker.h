@@ -21,7 +21,9 @@ class Tracker {
   std::vector<int> update(const std::vector<cv::Rect2d>& boxes);
   // A frame without detections: the tracks matched or started at the last update(), each with
   // its box moved by its velocity to this frame, and their ids. The frame counts as one in which
-  // no track was seen, so the next update() measures velocities over the frames between.
+  // no track was seen, so the next update() measures velocities over the frames between. When
+  // no track was seen at the last update, returns nothing and changes nothing (the caller then
+  // detects on this frame and calls update()).
   std::vector<std::pair<int, cv::Rect2d>> coast();
   int tracks_started() const { return next_id_; }
 

@@ -11,6 +11,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/json_file.h"
+#include "motioncue/core/tensor_checks.h"
 #include "motioncue/model/archive_file.h"
 
 namespace motioncue::model {
@@ -57,8 +58,6 @@ c10::Dict<std::string, at::Tensor> read_dict(torch::serialize::InputArchive& arc
   return c10::impl::toTypedDict<std::string, at::Tensor>(value.toGenericDict());
 }
 
-std::string shape_str(const at::Tensor& t) { return c10::str(t.sizes()); }
-
 void copy_into(const std::vector<std::pair<std::string, at::Tensor>>& targets,
                const c10::Dict<std::string, at::Tensor>& stored, const std::string& what,
                const fs::path& file) {
@@ -69,8 +68,8 @@ void copy_into(const std::vector<std::pair<std::string, at::Tensor>>& targets,
     if (it == stored.end())
       missing.push_back(name);
     else if (it->value().sizes() != target.sizes())
-      misshaped.push_back(name + " (stored " + shape_str(it->value()) + ", network " +
-                          shape_str(target) + ")");
+      misshaped.push_back(name + " (stored " + shape_string(it->value()) + ", network " +
+                          shape_string(target) + ")");
   }
   for (const auto& item : stored) {
     bool known = false;
