@@ -114,7 +114,7 @@ void dataset(FlowOptions o) {
   if (data.filename().empty()) data = data.parent_path();  // "split/" -> "split"
   const fs::path root =
       fs::exists(data.parent_path() / "benchmark.json") ? data.parent_path() : data;
-  const fs::path cache_dir = o.cache.empty() ? root / ".flow_cache" : fs::path(o.cache);
+  const fs::path cache_dir = o.cache.empty() ? mf::default_flow_cache(root) : fs::path(o.cache);
   const mf::FlowCache cache(cache_dir);
   if (o.evaluate) {
     const auto r = mf::evaluate_against_oracle(sequences, *estimator, o.resolution, o.gap, &cache);

@@ -1,4 +1,5 @@
 #include "motioncue/experiments/demo.h"
+#include "motioncue/flow/flow_cache.h"
 
 #include <torch/torch.h>
 
@@ -135,7 +136,8 @@ void run_demo(const DemoOptions& options) {
   {
     const int resolution = spec.train_common["model"]["resolution"].as<int>();
     const auto unlabeled = data::VideoDataset::open(root / "unlabeled");
-    data::precompute_pair_flows(unlabeled, resolution, 1, "dis-medium", root / ".flow_cache");
+    data::precompute_pair_flows(unlabeled, resolution, 1, "dis-medium",
+                                flow::default_flow_cache(root));
   }
 
   RunnerHooks hooks;

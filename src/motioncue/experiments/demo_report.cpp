@@ -1,4 +1,5 @@
 #include "motioncue/experiments/demo_report.h"
+#include "motioncue/flow/flow_cache.h"
 
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -290,8 +291,8 @@ void write_demo_report(const DemoReportInput& in) {
     }
     // Optical flow next to the mesh flow on one unlabeled pair.
     const auto unlabeled = data::VideoDataset::open(in.benchmark / "unlabeled");
-    data::PairLoader pairs(unlabeled, 1, res, 1, "dis-medium", in.benchmark / ".flow_cache", false,
-                           in.seed, 1);
+    data::PairLoader pairs(unlabeled, 1, res, 1, "dis-medium",
+                           flow::default_flow_cache(in.benchmark), false, in.seed, 1);
     const data::PairBatch pb = pairs.next();
     const at::Tensor faces = in.body.faces().to(torch::kLong).cpu().contiguous();
     auto mesh_flow = [&](const model::PoseNetwork& net) {

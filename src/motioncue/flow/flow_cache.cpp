@@ -11,6 +11,10 @@
 
 namespace motioncue::flow {
 
+std::filesystem::path default_flow_cache(const std::filesystem::path& benchmark_root) {
+  return benchmark_root / ".flow_cache";
+}
+
 namespace fs = std::filesystem;
 
 namespace {

@@ -18,6 +18,10 @@
 
 namespace motioncue::flow {
 
+// Where a benchmark's flow cache lives unless a folder is named: <root>/.flow_cache. `flow --data`
+// fills it, refine and the demo read it.
+std::filesystem::path default_flow_cache(const std::filesystem::path& benchmark_root);
+
 class FlowCache {
  public:
   explicit FlowCache(std::filesystem::path dir);

@@ -28,9 +28,7 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   const BaselineOptions o = BaselineOptions::from_config(config);
   o.check();
   const OpenedRun opened = open_run(o.run);
-  const c10::Device device = opened.device;
-  const body::BodyModel& body = opened.body;
-  const auto& root = opened.root;
+  const auto& [device, body, root] = opened;
 
   const auto labeled = data::LabeledDataset::open(root / "labeled" / "annotations.npz");
   const std::vector<std::int64_t> indices = labeled_subset(o.run.labeled, labeled, o.run.seed);

@@ -13,6 +13,7 @@
 #include "motioncue/data/labeled_loader.h"
 #include "motioncue/data/pair_sampler.h"
 #include "motioncue/data/video_dataset.h"
+#include "motioncue/flow/flow_cache.h"
 #include "motioncue/losses/flow_consistency.h"
 #include "motioncue/losses/supervised.h"
 #include "motioncue/model/checkpoint.h"
@@ -31,7 +32,8 @@ namespace motioncue::train {
 namespace {
 
 std::filesystem::path flow_cache_dir(const RefineOptions& o, const std::filesystem::path& root) {
-  return o.flow_cache.empty() ? root / ".flow_cache" : std::filesystem::path(o.flow_cache);
+  return o.flow_cache.empty() ? flow::default_flow_cache(root)
+                              : std::filesystem::path(o.flow_cache);
 }
 
 }  // namespace
@@ -40,9 +42,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
   const RefineOptions o = RefineOptions::from_config(config);
   o.check();
   const OpenedRun opened = open_run(o.run);
-  const c10::Device device = opened.device;
-  const body::BodyModel& body = opened.body;
-  const auto& root = opened.root;
+  const auto& [device, body, root] = opened;
   if (o.init.empty()) throw Error("no network to refine").key("init").expected("a checkpoint");
 
   model::LoadedCheckpoint loaded = model::load_checkpoint(o.init, body.hash());
