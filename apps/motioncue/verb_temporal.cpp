@@ -4,35 +4,29 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <optional>
 
 #include "motioncue/body/body_model.h"
-#include "motioncue/core/config.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npz.h"
-#include "motioncue/core/run_dir.h"
-#include "motioncue/core/seed.h"
-#include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/distributed/process_group.h"
 #include "motioncue/eval/evaluator.h"
 #include "motioncue/eval/metrics.h"
 #include "motioncue/eval/table.h"
-#include "motioncue/flow/estimator.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
 #include "motioncue/temporal/context_checkpoint.h"
-#include "motioncue/temporal/context_training.h"
 #include "motioncue/temporal/sequence_predictor.h"
 #include "motioncue/temporal/smoothing.h"
 #include "motioncue/temporal/streaming.h"
+#include "motioncue/train/defaults.h"
+#include "motioncue/train/options.h"
 #include "motioncue/train/run_setup.h"
 #include "motioncue/train/trainers.h"
 #include "motioncue/viz/plot.h"
@@ -46,12 +40,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace mc = motioncue;
-
-struct TemporalTrainOptions {
-  std::string init, data, out, labeled, device = "auto", flow = "oracle", flow_cache;
-  mc::cli::BodyFiles body;
-  mc::temporal::ContextTrainingOptions training;
-};
 
 struct TemporalEvalOptions {
   std::string checkpoint, context, data, split = "test", out, predictions, device = "auto", filter;
@@ -67,185 +55,84 @@ fs::path split_dir(const std::string& data, const std::string& split) {
   return fs::is_directory(dir / split) ? dir / split : dir;
 }
 
-// A real number as YAML that reads back as one (a whole number gets its ".0"), exactly.
-std::string yaml_real(double value) {
-  auto text = fmt::format("{}", value);
-  if (text.find_first_not_of("-0123456789") == std::string::npos) text += ".0";
-  return text;
-}
-
-// The settings of a temporal training run, recorded as its config.yaml and reused by --resume.
-std::string temporal_train_settings(const TemporalTrainOptions& o) {
-  YAML::Node n;
-  n["init"] = o.init;
-  n["data"] = o.data;
-  n["labeled"] = o.labeled;
-  n["body_model"] = o.body.model;
-  n["keypoint_regressor"] = o.body.keypoint_regressor;
-  n["device"] = o.device;
-  n["flow"] = o.flow;
-  n["flow_cache"] = o.flow_cache;
-  n["frames"] = o.training.context.frames;
-  n["steps"] = o.training.steps;
-  n["batch_size"] = o.training.batch_size;
-  n["lr_context"] = yaml_real(o.training.lr_context);
-  n["lr_network"] = yaml_real(o.training.lr_network);
-  n["w_flow"] = yaml_real(o.training.w_flow);
-  n["context_anchor"] = yaml_real(o.training.context_anchor);
-  n["seed"] = o.training.seed;
-  return YAML::Dump(n) + "\n";
-}
-
-// Keys that only runs recorded by earlier versions have, with a default that marks them absent.
-constexpr const char* kLegacySettings = "flow_weight: -1.0\n";
-
-void read_temporal_train_settings(const mc::Config& c, TemporalTrainOptions& o) {
-  o.init = c.get<std::string>("init");
-  o.data = c.get<std::string>("data");
-  o.labeled = c.get<std::string>("labeled");
-  o.body.model = c.get<std::string>("body_model");
-  // Runs recorded before the key existed used the model file's own keypoints.
-  if (c.has("keypoint_regressor"))
-    o.body.keypoint_regressor = c.get<std::string>("keypoint_regressor");
-  o.device = c.get<std::string>("device");
-  o.flow = c.get<std::string>("flow");
-  o.flow_cache = c.get<std::string>("flow_cache");
-  o.training.context.frames = c.get<int>("frames");
-  o.training.steps = c.get<int>("steps");
-  o.training.batch_size = c.get<int>("batch_size");
-  o.training.lr_context = c.get<double>("lr_context");
-  o.training.lr_network = c.get<double>("lr_network");
-  o.training.w_flow = c.get<double>("w_flow");
-  // Runs recorded before the flow weight was called w_flow (as in refine) named it flow_weight.
-  if (c.get<double>("flow_weight") >= 0) o.training.w_flow = c.get<double>("flow_weight");
-  o.training.context_anchor = c.get<double>("context_anchor");
-  o.training.seed = c.get<std::uint64_t>("seed");
-}
-
-// Trains (or, with control.resume, continues) the run in `run`; writes its outputs when it
-// finishes, or prints how to continue it when it stops early.
-void train_temporal_run(const mc::RunDir& run, TemporalTrainOptions& o,
-                        const mc::temporal::ContextTrainingControl& control,
-                        const std::string& folder) {
-  mc::flow::check_flow_source(o.flow, "--flow");
-  const auto device = mc::train::resolve_device(o.device);
-  const auto body = mc::train::load_body_model(o.body.model, device, o.body.keypoint_regressor);
-  auto loaded = mc::model::load_checkpoint(o.init, body.hash());
-  auto& network = *loaded.network;
-  network.to(device);
-  o.training.resolution = network.config().resolution;
-  o.training.flow_estimator = o.flow;
-  o.training.flow_cache = o.flow_cache;
-  const auto unlabeled = mc::data::VideoDataset::open(split_dir(o.data, "unlabeled"));
-  std::optional<mc::data::LabeledDataset> labeled;
-  fs::path labeled_file = o.labeled;
-  if (labeled_file.empty() && fs::exists(fs::path(o.data) / "labeled" / "annotations.npz"))
-    labeled_file = fs::path(o.data) / "labeled" / "annotations.npz";
-  if (!labeled_file.empty() && o.training.lr_network > 0)
-    labeled.emplace(mc::data::LabeledDataset::open(labeled_file));
-  // The context network's initial weights come from LibTorch's default generator, whose seed
-  // differs from process to process until it is set: without this two runs of one seed differed.
-  mc::seed_everything(o.training.seed);
-  mc::temporal::ContextNetwork context(o.training.context, network.feature_dim());
-  context.to(device);
-  const auto log = mc::temporal::train_context(
-      network, context, body, unlabeled, labeled ? &*labeled : nullptr, o.training,
-      [&](int step, const mc::temporal::ContextStepTerms& t) {
-        if (step % 20 == 0 || step + 1 == o.training.steps)
-          spdlog::info("step {} loss {:.5f} flow {:.4f} anchor {:.5f} supervised {:.4f}", step,
-                       t.total.item<double>(), t.flow, t.anchor, t.supervised);
-      },
-      control);
-  if (!log.finished) {
-    mc::train::TrainSummary stopped;
-    stopped.finished = false;
-    stopped.steps = static_cast<long>(log.total.size());
-    mc::cli::print_training_result(stopped, "temporal train", folder);
-    return;
-  }
-  nlohmann::json meta = {{"steps", o.training.steps},
-                         {"init", o.init},
-                         {"body_model_hash", body.hash()},
-                         {"lr_context", o.training.lr_context},
-                         {"lr_network", o.training.lr_network},
-                         {"w_flow", o.training.w_flow},
-                         {"context_anchor", o.training.context_anchor},
-                         {"seed", o.training.seed}};
-  mc::temporal::save_context(run / "context.pt", context, meta);
-  if (o.training.lr_network > 0) mc::model::save_checkpoint(run / "network.pt", network, meta);
-  mc::write_file_atomic(run / "log.json", nlohmann::json{{"total", log.total},
-                                                         {"flow", log.flow},
-                                                         {"anchor", log.anchor},
-                                                         {"supervised", log.supervised}}
-                                                  .dump() +
-                                              "\n");
-  if (!control.group || control.group->rank() == 0)
-    std::cout << "wrote " << (run / "context.pt").string() << "\n";
-}
+// `temporal train`'s shortcuts: each option sets one key of kTemporalDefaults, as --set does.
+struct SettingOption {
+  const char* flag;
+  const char* key;
+  const char* help;
+};
+constexpr SettingOption kTrainOptions[] = {
+    {"--init", "init", "network checkpoint the context serves"},
+    {"--data", "data", "benchmark root (unlabeled, val and labeled splits under it)"},
+    {"--seed", "seed", "seed"},
+    {"--device", "device", "auto, cpu or cuda"},
+    {"--body-model", "body_model", "body model file (default: the built-in open body model)"},
+    {"--keypoint-regressor", "keypoint_regressor", "keypoint regressor .npy for --body-model"},
+    {"--frames", "temporal.frames", "k, context frames"},
+    {"--steps", "temporal.steps", "training steps"},
+    {"--batch-size", "temporal.batch_size", "clips per step"},
+    {"--lr-context", "temporal.lr_context", "context network learning rate"},
+    {"--lr-network", "temporal.lr_network", "image network learning rate (0 = frozen)"},
+    {"--w-flow,--flow-weight", "temporal.w_flow", "weight of the forward flow term"},
+    {"--context-anchor", "temporal.context_anchor",
+     "weight of the pull towards the single-frame prediction"},
+    {"--flow", "temporal.flow", "flow estimator name, or oracle"},
+    {"--flow-cache", "temporal.flow_cache", "flow cache folder (empty: none)"},
+};
 
 void add_train(CLI::App& app) {
-  auto o = std::make_shared<TemporalTrainOptions>();
-  auto resume = std::make_shared<std::string>();
-  auto stop_after = std::make_shared<int>(0);
-  auto* sub = app.add_subcommand("train", "Train the temporal context on unlabeled video");
-  sub->add_option("--init", o->init, "network checkpoint to start from");
-  sub->add_option("--data", o->data, "benchmark root (uses <root>/unlabeled) or a split folder");
+  struct Options {
+    mc::cli::ConfigOptions config;
+    std::string out, resume;
+    int stop_after = 0;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = app.add_subcommand(
+      "train", "Train the temporal context on unlabeled video (settings: kTemporalDefaults)");
+  mc::cli::add_config_options(*sub, o->config);
+  for (const auto& option : kTrainOptions)
+    sub->add_option_function<std::string>(
+        option.flag,
+        [o, key = std::string(option.key)](const std::string& value) {
+          o->config.overrides.push_back(key + "=" + value);
+        },
+        std::string(option.help) + " (same as --set " + option.key + "=...)");
   sub->add_option("--out", o->out,
-                  "new run folder (context.pt, network.pt when trained, log.json); must not exist "
-                  "or be empty");
-  sub->add_option("--labeled", o->labeled,
-                  "labeled annotations.npz for the anchor when --lr-network > 0 "
-                  "(default <root>/labeled/annotations.npz if present)");
-  sub->add_option("--frames", o->training.context.frames, "k, context frames (default 8)");
-  sub->add_option("--steps", o->training.steps, "training steps");
-  sub->add_option("--batch-size", o->training.batch_size, "clips per step");
-  sub->add_option("--lr-context", o->training.lr_context, "context network learning rate");
-  sub->add_option("--lr-network", o->training.lr_network, "image network lr (0 = frozen)");
-  sub->add_option("--w-flow,--flow-weight", o->training.w_flow,
-                  "weight of the forward flow term (refine.w_flow's counterpart)");
-  sub->add_option("--context-anchor", o->training.context_anchor,
-                  "weight of the pull towards the single-frame prediction");
-  sub->add_option("--flow", o->flow, "flow estimator name, or oracle");
-  sub->add_option("--flow-cache", o->flow_cache, "flow cache folder (empty: none)");
-  sub->add_option("--seed", o->training.seed, "seed");
-  mc::cli::add_body_options(*sub, o->body);
-  sub->add_option("--device", o->device, "auto, cpu or cuda");
-  sub->add_option("--resume", *resume,
+                  "new run folder (best.ckpt + best_context.pt, last.ckpt + last_context.pt, "
+                  "curves.csv); must not exist or be empty");
+  sub->add_option("--resume", o->resume,
                   "continue a run stopped by --stop-after in this folder, with its recorded "
                   "settings");
-  sub->add_option("--stop-after", *stop_after,
+  sub->add_option("--stop-after", o->stop_after,
                   "stop after this step, leaving a run that --resume continues");
-  sub->callback([o, resume, stop_after, sub] {
-    if (resume->empty()) {
-      if (o->init.empty() || o->data.empty() || o->out.empty())
-        throw mc::Error(
-            "temporal train needs --init, --data and --out (a new run) or --resume RUN");
-      // A new run folder, claimed before anything is loaded: an existing run (of any verb) is
-      // never overwritten, and a run that fails before its resume point leaves nothing behind.
-      // Under `launch` or torchrun, ranks > 0 train in a scratch folder (verb.h).
-      const mc::Config settings(temporal_train_settings(*o), "settings of 'temporal train'");
+  sub->callback([o, sub] {
+    mc::train::TrainSummary summary;
+    if (o->resume.empty()) {
+      if (o->out.empty())
+        throw mc::Error("temporal train needs --out RUN (a new run) or --resume RUN");
+      const auto config =
+          mc::cli::resolve_config(mc::train::kTemporalDefaults, "temporal train", o->config);
+      mc::train::TemporalOptions::from_config(config).check();
       mc::cli::run_training_in_new_folder(
-          o->out, settings, [&](const mc::RunDir& run, mc::distributed::Group* group) {
-            train_temporal_run(run, *o, {run.path(), false, *stop_after, group}, o->out);
+          o->out, config, [&](const mc::RunDir& run, mc::distributed::Group* group) {
+            summary = mc::train::run_temporal_training(config, run, {false, o->stop_after, group});
           });
-      return;
+    } else {
+      bool settings_given = false;
+      for (const auto* option : sub->get_options())
+        if (option->get_name() != "--resume" && option->get_name() != "--stop-after" &&
+            option->get_name() != "--help" && option->count() > 0)
+          settings_given = true;
+      mc::cli::resume_training(
+          o->resume, mc::train::kTemporalDefaults, "temporal train", settings_given,
+          [&](const mc::Config& config, const mc::RunDir& run, mc::distributed::Group* group,
+              const fs::path& from) {
+            summary =
+                mc::train::run_temporal_training(config, run, {true, o->stop_after, group, from});
+          });
     }
-    bool settings_given = false;
-    for (const auto* option : sub->get_options())
-      if (option->get_name() != "--resume" && option->get_name() != "--stop-after" &&
-          option->get_name() != "--help" && option->count() > 0)
-        settings_given = true;
-    if (fs::exists(fs::path(*resume) / "context.pt"))
-      throw mc::Error("the run has already finished; nothing to resume")
-          .file((fs::path(*resume) / "context.pt").string());
-    mc::cli::resume_training(
-        *resume, temporal_train_settings({}) + kLegacySettings, "temporal train", settings_given,
-        [&](const mc::Config& config, const mc::RunDir& run, mc::distributed::Group* group,
-            const fs::path& resume_from) {
-          read_temporal_train_settings(config, *o);
-          const fs::path from = resume_from.empty() ? run.path() : resume_from;
-          train_temporal_run(run, *o, {from, true, *stop_after, group}, *resume);
-        });
+    mc::cli::print_training_result(summary, "temporal train",
+                                   o->resume.empty() ? o->out : o->resume);
   });
 }
 
@@ -254,7 +141,8 @@ void add_eval(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "eval", "Score the network with temporal context, the One-Euro filter or the optimiser");
   sub->add_option("--checkpoint", o->checkpoint, "network checkpoint")->required();
-  sub->add_option("--context", o->context, "context checkpoint (context.pt); none: single frame");
+  sub->add_option("--context", o->context,
+                  "context checkpoint (a temporal run's best_context.pt); none: single frame");
   sub->add_option("--data", o->data, "benchmark root, or a split folder")->required();
   sub->add_option("--split", o->split, "split under the benchmark root");
   sub->add_option("--out", o->out, "result JSON")->required();

@@ -248,9 +248,8 @@ TEST(Cli, FlowTakesItsCropSizeFromTheCheckpointRefineWillRefine) {
   EXPECT_NE(no_data.output.find("--init needs --data"), std::string::npos) << no_data.output;
 }
 
-// temporal train wrote context.pt and log.json into any --out, a finished run of its own or a
-// baseline's folder included. Like train, it now refuses a folder that holds something, before
-// loading anything, and leaves no folder behind when it fails.
+// temporal train refuses a folder that holds something (a finished run of its own, a baseline's)
+// before loading anything, and leaves no folder behind when it fails.
 TEST(Cli, TemporalTrainRefusesAFolderThatHoldsARun) {
   motioncue::testing::TempDir tmp;
   const std::string data = tiny_benchmark().string(), init = trained_checkpoint().string();
@@ -259,7 +258,7 @@ TEST(Cli, TemporalTrainRefusesAFolderThatHoldsARun) {
   const auto first = run_cli("temporal train --init " + init + " --data " + data + " --out " +
                              out.string() + args);
   ASSERT_EQ(first.exit_code, 0) << first.output;
-  const std::string written = motioncue::read_file_text(out / "log.json");
+  const std::string written = motioncue::read_file_text(out / "curves.csv");
   for (const auto& folder : {out, trained_checkpoint().parent_path()}) {
     SCOPED_TRACE(folder.string());
     const auto again = run_cli("temporal train --init " + init + " --data " + data + " --out " +
@@ -269,8 +268,8 @@ TEST(Cli, TemporalTrainRefusesAFolderThatHoldsARun) {
     EXPECT_NE(again.output.find("not empty"), std::string::npos) << again.output;
     EXPECT_EQ(output_lines(again.output), 1) << again.output;
   }
-  EXPECT_EQ(motioncue::read_file_text(out / "log.json"), written);
-  EXPECT_FALSE(std::filesystem::exists(trained_checkpoint().parent_path() / "context.pt"));
+  EXPECT_EQ(motioncue::read_file_text(out / "curves.csv"), written);
+  EXPECT_FALSE(std::filesystem::exists(trained_checkpoint().parent_path() / "best_context.pt"));
   // A run that fails (no such checkpoint) leaves no folder behind.
   const auto failed = run_cli("temporal train --init " + (tmp / "missing.ckpt").string() +
                               " --data " + data + " --out " + (tmp / "other").string() + args);
@@ -279,8 +278,8 @@ TEST(Cli, TemporalTrainRefusesAFolderThatHoldsARun) {
   EXPECT_FALSE(std::filesystem::exists(tmp / "other"));
 }
 
-// Two processes of one seed write the same log to the last bit (they once differed from step 2
-// on: the context network drew its initial weights before the seed was set).
+// Two processes of one seed write the same curves and weights to the last bit (they once differed
+// from step 2 on: the context network drew its initial weights before the seed was set).
 TEST(Cli, TemporalTrainRepeatsExactlyAcrossProcesses) {
   motioncue::testing::TempDir tmp;
   const std::string args = " --init " + trained_checkpoint().string() + " --data " +
@@ -291,12 +290,14 @@ TEST(Cli, TemporalTrainRepeatsExactlyAcrossProcesses) {
   ASSERT_EQ(first.exit_code, 0) << first.output;
   const auto second = run_cli("temporal train --out " + (tmp / "b").string() + args);
   ASSERT_EQ(second.exit_code, 0) << second.output;
-  EXPECT_EQ(motioncue::read_file_text(tmp / "a" / "log.json"),
-            motioncue::read_file_text(tmp / "b" / "log.json"));
+  for (const char* file : {"curves.csv", "last_context.pt"})
+    EXPECT_EQ(motioncue::read_file_text(tmp / "a" / file),
+              motioncue::read_file_text(tmp / "b" / file))
+        << file;
 }
 
 // temporal train is resumable like train: --stop-after 1 leaves a resume point and prints the
-// command that continues it; that command, with the recorded settings, writes the log an
+// command that continues it; that command, with the recorded settings, writes the curves an
 // uninterrupted run of the same seed writes. It refuses new settings, a finished run and a folder
 // without a resume point, each in one line naming the file.
 TEST(Cli, TemporalTrainStopsAndResumesWithThePrintedCommand) {
@@ -304,13 +305,14 @@ TEST(Cli, TemporalTrainStopsAndResumesWithThePrintedCommand) {
   const std::string data = tiny_benchmark().string(), init = trained_checkpoint().string();
   const std::string args = " --init " + init + " --data " + data +
                            " --frames 2 --steps 2 --batch-size 1 --device cpu --flow oracle "
-                           "--seed 4 --lr-network 1e-4 --flow-weight 0.02";
+                           "--seed 4 --lr-network 1e-4 --flow-weight 0.02 "
+                           "--set temporal.log_every=1";
   const auto whole = tmp / "whole", run = tmp / "run";
   const auto uninterrupted = run_cli("temporal train --out " + whole.string() + args);
   ASSERT_EQ(uninterrupted.exit_code, 0) << uninterrupted.output;
   const auto stopped = run_cli("temporal train --out " + run.string() + args + " --stop-after 1");
   ASSERT_EQ(stopped.exit_code, 0) << stopped.output;
-  EXPECT_FALSE(std::filesystem::exists(run / "context.pt"));
+  EXPECT_FALSE(std::filesystem::exists(run / "summary.json"));
   const std::string prefix = "continue with: motioncue ";
   const auto at = stopped.output.find(prefix);
   ASSERT_NE(at, std::string::npos) << stopped.output;
@@ -321,30 +323,18 @@ TEST(Cli, TemporalTrainStopsAndResumesWithThePrintedCommand) {
   const auto changed = run_cli(command + " --steps 5");
   EXPECT_NE(changed.exit_code, 0) << changed.output;
   EXPECT_NE(changed.output.find("recorded settings"), std::string::npos) << changed.output;
-  // A run recorded before the flow weight was renamed w_flow resumes too, with its weight (the
-  // run was started with the old option name, which stays as an alias).
-  std::string recorded = motioncue::read_file_text(run / "config.yaml");
-  const auto renamed = recorded.find("w_flow:");
-  ASSERT_NE(renamed, std::string::npos) << recorded;
-  recorded.replace(renamed, 7, "flow_weight:");
-  motioncue::write_file_atomic(run / "config.yaml", recorded);
   const auto resumed = run_cli(command);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
-  // The resumed log has every step, bit-identical to the uninterrupted run's. (Two processes of
-  // one seed once differed from step 2 on: the context network was initialised before the seed
-  // was set, from LibTorch's per-process random seed.)
-  const auto got = nlohmann::json::parse(motioncue::read_file_text(run / "log.json"));
-  const auto want = nlohmann::json::parse(motioncue::read_file_text(whole / "log.json"));
-  for (const auto* key : {"total", "flow", "anchor", "supervised"}) {
-    ASSERT_EQ(got[key].size(), 2u) << key;
-    ASSERT_EQ(want[key].size(), 2u) << key;
-    EXPECT_EQ(got[key][0].get<double>(), want[key][0].get<double>()) << key;
-    EXPECT_EQ(got[key][1].get<double>(), want[key][1].get<double>()) << key;
-  }
-  EXPECT_TRUE(std::filesystem::exists(run / "network.pt"));
+  // The resumed curves have every step, bit-identical to the uninterrupted run's.
+  EXPECT_EQ(motioncue::read_file_text(run / "curves.csv"),
+            motioncue::read_file_text(whole / "curves.csv"));
+  EXPECT_NE(motioncue::read_file_text(run / "config.yaml").find("w_flow: 0.02"), std::string::npos);
+  for (const char* file : {"best.ckpt", "best_context.pt", "last.ckpt", "last_context.pt"})
+    EXPECT_TRUE(std::filesystem::exists(run / file)) << file;
   const auto again = run_cli(command);
   EXPECT_NE(again.exit_code, 0) << again.output;
-  EXPECT_NE(again.output.find((run / "context.pt").string()), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find((run / "last.ckpt").string()), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("already finished"), std::string::npos) << again.output;
   EXPECT_EQ(output_lines(again.output), 1) << again.output;
   // A run folder (its recorded settings) without a resume point.
   const auto bare = tmp / "bare";

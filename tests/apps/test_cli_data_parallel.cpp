@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include "../support/cli_fixtures.h"
@@ -208,11 +209,22 @@ TEST(DataParallel, AnExperimentRunsEveryArmDataParallel) {
   EXPECT_NE(odd.output.find("a multiple of 2"), std::string::npos) << odd.output;
 }
 
-// The per-step losses temporal train logged (log.json "total"; in a group, the ranks' mean).
+// The per-step losses temporal train logged (curves.csv "loss" with temporal.log_every=1; in a
+// group, the ranks' mean).
 std::vector<double> temporal_losses(const fs::path& run) {
-  return nlohmann::json::parse(motioncue::read_file_text(run / "log.json"))
-      .at("total")
-      .get<std::vector<double>>();
+  std::istringstream csv(motioncue::read_file_text(run / "curves.csv"));
+  std::string line, cell;
+  std::getline(csv, line);
+  std::istringstream header(line);
+  int column = 0;
+  while (std::getline(header, cell, ',') && cell != "loss") ++column;
+  std::vector<double> losses;
+  while (std::getline(csv, line)) {
+    std::istringstream row(line);
+    for (int c = 0; c <= column; ++c) std::getline(row, cell, ',');
+    if (!cell.empty()) losses.push_back(std::stod(cell));
+  }
+  return losses;
 }
 
 // temporal train under `launch`: the ranks train the context network together and rank 0
@@ -223,7 +235,8 @@ TEST(DataParallel, TemporalTrainRunsAndResumesDataParallel) {
   motioncue::testing::TempDir tmp;
   const std::string args = " --init " + motioncue::testing::trained_checkpoint().string() +
                            " --data " + motioncue::testing::tiny_benchmark().string() +
-                           " --frames 2 --steps 4 --device cpu --flow oracle --seed 4";
+                           " --frames 2 --steps 4 --device cpu --flow oracle --seed 4 "
+                           "--set temporal.log_every=1";
   const std::string batch = " --batch-size 4";
   const std::string launch = "launch --nproc 2 --master-port 0 -- ";
   const auto pair =
@@ -233,7 +246,9 @@ TEST(DataParallel, TemporalTrainRunsAndResumesDataParallel) {
   ASSERT_EQ(two.size(), 4u);
   EXPECT_NE(two.front(), two.back()) << "the context network trained";
   // One rank reports.
-  EXPECT_EQ(pair.output.find("wrote"), pair.output.rfind("wrote")) << pair.output;
+  const std::string report = "best validation PA-MPJPE";
+  ASSERT_NE(pair.output.find(report), std::string::npos) << pair.output;
+  EXPECT_EQ(pair.output.find(report), pair.output.rfind(report)) << pair.output;
 
   // Stopped and resumed by the same launch: the same losses as the uninterrupted launch.
   const auto stopped = run_cli(launch + "temporal train --out " + (tmp / "stopped").string() +

@@ -18,6 +18,7 @@ namespace {
 using motioncue::Config;
 using motioncue::train::BaselineOptions;
 using motioncue::train::RefineOptions;
+using motioncue::train::TemporalOptions;
 using Settings = std::vector<std::pair<std::string, std::string>>;
 
 void collect_leaf_keys(const YAML::Node& node, const std::string& prefix,
@@ -47,10 +48,26 @@ void expect_same_settings(const Settings& members, const Settings& yaml, const c
   }
 }
 
-std::string check_error(const Config& config, bool refine) {
+enum class Verb { train, refine, temporal };
+
+const char* defaults_of(Verb verb) {
+  switch (verb) {
+    case Verb::train:
+      return motioncue::train::kTrainDefaults;
+    case Verb::refine:
+      return motioncue::train::kRefineDefaults;
+    case Verb::temporal:
+      return motioncue::train::kTemporalDefaults;
+  }
+  return "";
+}
+
+std::string check_error(const Config& config, Verb verb) {
   try {
-    if (refine)
+    if (verb == Verb::refine)
       RefineOptions::from_config(config).check();
+    else if (verb == Verb::temporal)
+      TemporalOptions::from_config(config).check();
     else
       BaselineOptions::from_config(config).check();
   } catch (const motioncue::Error& e) {
@@ -64,20 +81,26 @@ std::string check_error(const Config& config, bool refine) {
 TEST(TrainingOptions, MemberDefaultsAreTheYamlDefaults) {
   const Config train(motioncue::train::kTrainDefaults, "train defaults");
   const Config refine(motioncue::train::kRefineDefaults, "refine defaults");
+  const Config temporal(motioncue::train::kTemporalDefaults, "temporal defaults");
   expect_same_settings(BaselineOptions{}.settings(), BaselineOptions::from_config(train).settings(),
                        "train");
   expect_same_settings(RefineOptions{}.settings(), RefineOptions::from_config(refine).settings(),
                        "refine");
+  expect_same_settings(TemporalOptions{}.settings(),
+                       TemporalOptions::from_config(temporal).settings(), "temporal train");
 }
 
 TEST(TrainingOptions, EveryYamlKeyIsReadIntoAMember) {
   const Config train(motioncue::train::kTrainDefaults, "train defaults");
   const Config refine(motioncue::train::kRefineDefaults, "refine defaults");
-  std::set<std::string> train_keys, refine_keys;
+  const Config temporal(motioncue::train::kTemporalDefaults, "temporal defaults");
+  std::set<std::string> train_keys, refine_keys, temporal_keys;
   collect_leaf_keys(train.root(), "", train_keys);
   collect_leaf_keys(refine.root(), "", refine_keys);
+  collect_leaf_keys(temporal.root(), "", temporal_keys);
   EXPECT_EQ(keys_of(BaselineOptions{}.settings()), train_keys);
   EXPECT_EQ(keys_of(RefineOptions{}.settings()), refine_keys);
+  EXPECT_EQ(keys_of(TemporalOptions{}.settings()), temporal_keys);
 }
 
 TEST(TrainingOptions, AConfigIsReadIntoItsMembers) {
@@ -97,36 +120,45 @@ TEST(TrainingOptions, AConfigIsReadIntoItsMembers) {
   EXPECT_EQ(o.run.labeled.seed, 7);
   EXPECT_EQ(o.run.validation.protocol, "3dpw");
   EXPECT_FALSE(o.uses_pairs());
-  EXPECT_EQ(check_error(config, true), "(no error)");
+  EXPECT_EQ(check_error(config, Verb::refine), "(no error)");
 }
 
 TEST(TrainingOptions, CheckNamesTheKeyOfAValueOutOfRangeOrAnUnknownName) {
-  const std::vector<std::pair<bool, std::string>> cases = {{false, "train.lr=-1"},
-                                                           {false, "train.lr=.nan"},
-                                                           {false, "train.steps=0"},
-                                                           {false, "train.batch_size=0"},
-                                                           {false, "model.resolution=8"},
-                                                           {false, "model.backbone=vgg"},
-                                                           {false, "train.lr_schedule=step"},
-                                                           {false, "device=tpu"},
-                                                           {true, "refine.lr=0"},
-                                                           {true, "refine.w_flow=-0.01"},
-                                                           {true, "refine.max_root_turn_deg=360"},
-                                                           {true, "refine.truncate_px=0"},
-                                                           {true, "refine.adam_beta1=1"},
-                                                           {true, "refine.flow=sintel-magic"},
-                                                           {true, "refine.grad_clip=.inf"},
-                                                           {true, "refine.flow_resolution=-1"}};
-  for (const auto& [refine, setting] : cases) {
-    Config config(refine ? motioncue::train::kRefineDefaults : motioncue::train::kTrainDefaults,
-                  "defaults");
+  const std::vector<std::pair<Verb, std::string>> cases = {
+      {Verb::train, "train.lr=-1"},
+      {Verb::train, "train.lr=.nan"},
+      {Verb::train, "train.steps=0"},
+      {Verb::train, "train.batch_size=0"},
+      {Verb::train, "model.resolution=8"},
+      {Verb::train, "model.backbone=vgg"},
+      {Verb::train, "train.lr_schedule=step"},
+      {Verb::train, "device=tpu"},
+      {Verb::refine, "refine.lr=0"},
+      {Verb::refine, "refine.w_flow=-0.01"},
+      {Verb::refine, "refine.max_root_turn_deg=360"},
+      {Verb::refine, "refine.truncate_px=0"},
+      {Verb::refine, "refine.adam_beta1=1"},
+      {Verb::refine, "refine.flow=sintel-magic"},
+      {Verb::refine, "refine.grad_clip=.inf"},
+      {Verb::refine, "refine.flow_resolution=-1"},
+      {Verb::temporal, "temporal.frames=-1"},
+      {Verb::temporal, "temporal.hidden=0"},
+      {Verb::temporal, "temporal.lr_context=0"},
+      {Verb::temporal, "temporal.lr_network=-1e-5"},
+      {Verb::temporal, "temporal.w_flow=-1"},
+      {Verb::temporal, "temporal.context_anchor=.nan"},
+      {Verb::temporal, "temporal.batch_size=0"},
+      {Verb::temporal, "temporal.flow=sintel-magic"},
+      {Verb::temporal, "validation.split=3dpw_test.npz"}};
+  for (const auto& [verb, setting] : cases) {
+    Config config(defaults_of(verb), "defaults");
     config.set(setting);
     const std::string key = setting.substr(0, setting.find('='));
-    const std::string error = check_error(config, refine);
+    const std::string error = check_error(config, verb);
     EXPECT_NE(error.find(key), std::string::npos) << setting << ": " << error;
   }
-  EXPECT_EQ(check_error(Config(motioncue::train::kTrainDefaults, "d"), false), "(no error)");
-  EXPECT_EQ(check_error(Config(motioncue::train::kRefineDefaults, "d"), true), "(no error)");
+  for (const Verb verb : {Verb::train, Verb::refine, Verb::temporal})
+    EXPECT_EQ(check_error(Config(defaults_of(verb), "d"), verb), "(no error)");
 }
 
 TEST(TrainingOptions, AnUnknownFlowLossFormIsAnErrorWhileReading) {

@@ -17,14 +17,7 @@ using motioncue::testing::TempDir;
 
 namespace {
 
-// An untrained compact 32-pixel network saved as a checkpoint of the built-in body model.
-fs::path initial_checkpoint(const fs::path& dir) {
-  const mm::PoseNetwork net = motioncue::testing::small_network(5);
-  const fs::path file = dir / "init.ckpt";
-  mm::save_checkpoint(file, net,
-                      {{"seed", 0}, {"body_model_hash", motioncue::testing::body_model().hash()}});
-  return file;
-}
+using motioncue::testing::initial_checkpoint;
 
 double mean(std::vector<double>::const_iterator begin, std::vector<double>::const_iterator end) {
   return std::accumulate(begin, end, 0.0) / static_cast<double>(end - begin);

@@ -12,6 +12,7 @@
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/model/network.h"
 #include "motioncue/train/model_selection.h"
+#include "motioncue/train/trainable.h"
 #include "motioncue/train/training_loop.h"
 #include "tiny_benchmark.h"
 
@@ -31,10 +32,12 @@ torch::Tensor flat(const mm::PoseNetwork& net) {
 // A loop on `net` whose only validation would be at `steps`, over the tiny benchmark's val split.
 struct LoopFixture {
   explicit LoopFixture(mm::PoseNetwork& net, mt::LoopSettings settings)
-      : run(dir / "run"),
+      : trainable(net),
+        run(dir / "run"),
         val(motioncue::data::VideoDataset::open(motioncue::testing::tiny_benchmark() / "val")),
         selector(val, motioncue::testing::body_model(), 32, run / "best.ckpt"),
-        loop(run, net, selector, {{"kind", "test"}}, std::move(settings)) {}
+        loop(run, trainable, selector, {{"kind", "test"}}, std::move(settings)) {}
+  mt::NetworkTrainable trainable;
   TempDir dir;
   motioncue::RunDir run;
   motioncue::data::VideoDataset val;

@@ -1,5 +1,5 @@
 // What the training tests share: the built-in body model, one small synthetic benchmark made once
-// per test executable (the embedded `tiny` spec, shrunk further), configs for both trainers that
+// per test executable (the embedded `tiny` spec, shrunk further), configs for the trainers that
 // run in seconds, and a reader for curves.csv.
 #pragma once
 
@@ -48,6 +48,15 @@ inline model::PoseNetwork small_network(std::uint64_t seed) {
   return net;
 }
 
+// small_network(5) saved as a checkpoint of the built-in body model: what refinement and temporal
+// training start from.
+inline std::filesystem::path initial_checkpoint(const std::filesystem::path& dir) {
+  const model::PoseNetwork net = small_network(5);
+  const std::filesystem::path file = dir / "init.ckpt";
+  model::save_checkpoint(file, net, {{"seed", 0}, {"body_model_hash", body_model().hash()}});
+  return file;
+}
+
 inline std::filesystem::path tiny_benchmark() {
   static const std::unique_ptr<TempDir> dir = make_small_benchmark({});
   return dir->path();
@@ -75,6 +84,27 @@ inline Config small_refinement_config(const std::filesystem::path& data,
   c.set("labeled.count=-1");
   c.set("refine.workers=0");
   c.set("refine.flow=oracle");
+  return c;
+}
+
+// `motioncue temporal train`'s config for a test: a 2-frame context on the exact flow, 4 steps of 2
+// clips, logging every step and validating every 2, the image network training too.
+inline Config small_temporal_config(const std::filesystem::path& data,
+                                    const std::filesystem::path& init) {
+  Config c(train::kTemporalDefaults, "temporal defaults");
+  c.set("data=" + data.string());
+  c.set("init=" + init.string());
+  c.set("device=cpu");
+  c.set("temporal.frames=2");
+  c.set("temporal.steps=4");
+  c.set("temporal.batch_size=2");
+  c.set("temporal.labeled_batch_size=2");
+  c.set("temporal.lr_context=1e-3");
+  c.set("temporal.lr_network=1e-4");
+  c.set("temporal.w_flow=1");
+  c.set("temporal.workers=0");
+  c.set("temporal.log_every=1");
+  c.set("temporal.val_every=2");
   return c;
 }
 

@@ -11,17 +11,15 @@
 #include "motioncue/core/progress.h"
 #include "motioncue/core/run_dir.h"
 #include "motioncue/distributed/process_group.h"
-#include "motioncue/model/network.h"
+#include "motioncue/train/trainable.h"
 #include "motioncue/train/trainers.h"
 
 namespace motioncue::train {
 
-data::Shard join_data_parallel(const TrainControl& control, model::PoseNetwork& network) {
+data::Shard join_data_parallel(const TrainControl& control, Trainable& trainable) {
   distributed::Group* group = control.group;
   if (group == nullptr) return {};
-  std::vector<at::Tensor> state;
-  for (const auto& named : {network.named_parameters(), network.named_buffers()})
-    for (const auto& [name, t] : named) state.push_back(t.detach());
+  std::vector<at::Tensor> state = trainable.state();
   group->broadcast(state);
   return {group->rank(), group->world_size()};
 }

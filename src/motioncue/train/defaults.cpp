@@ -2,7 +2,7 @@
 
 namespace motioncue::train {
 
-// Both trainers select models the same way; adjacent string literals join into one.
+// Every trainer selects models the same way; adjacent string literals join into one.
 #define MOTIONCUE_VALIDATION_DEFAULTS                                                           \
   "validation:              # what model selection scores (docs/WORKFLOW.md)\n"                 \
   "  split: val             # sequences under the data root or an absolute folder, or a "       \
@@ -85,6 +85,36 @@ refine:
   workers: 2
   val_every: 100
   log_every: 25
+)";
+
+const char* const kTemporalDefaults = R"(
+seed: 0
+data: ""
+body_model: ""
+keypoint_regressor: ""
+device: auto
+init: ""               # checkpoint of the image network the context serves
+)" MOTIONCUE_VALIDATION_DEFAULTS R"(labeled:
+  count: -1            # the anchor's labeled images when lr_network > 0; -1 = all
+  fraction: -1.0       # share of the labeled images in (0, 1]; when set it replaces count
+temporal:
+  frames: 8            # k, the previous frames the context reads (0 = none)
+  channels: 16         # the context network's Conv1d channels
+  hidden: 128          # and its hidden width
+  steps: 500
+  batch_size: 4        # clips (k + 2 frames) per step
+  labeled_batch_size: 8  # labeled images per step when lr_network > 0
+  lr_context: 1.0e-4
+  lr_network: 0.0      # the image network's learning rate (0 = frozen)
+  w_flow: 0.01         # the forward flow term between the clip's last two frames
+  context_anchor: 1.0  # pull of the context's prediction towards the single-frame one
+  flow: oracle         # an estimator name, or oracle
+  flow_cache: ""       # folder of the flow cache; empty: no cache
+  unlabeled_split: unlabeled  # under the data root, or an absolute path
+  grad_clip: 0.0       # largest global gradient norm (0 = no clipping)
+  workers: 2
+  val_every: 100
+  log_every: 20
 )";
 
 }  // namespace motioncue::train

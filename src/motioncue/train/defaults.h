@@ -4,7 +4,8 @@
 
 namespace motioncue::train {
 
-extern const char* const kTrainDefaults;   // motioncue train
-extern const char* const kRefineDefaults;  // motioncue refine
+extern const char* const kTrainDefaults;     // motioncue train
+extern const char* const kRefineDefaults;    // motioncue refine
+extern const char* const kTemporalDefaults;  // motioncue temporal train
 
 }  // namespace motioncue::train

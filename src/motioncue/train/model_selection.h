@@ -15,11 +15,9 @@ class BodyModel;
 namespace motioncue::data {
 class VideoDataset;
 }
-namespace motioncue::model {
-class PoseNetwork;
-}
-
 namespace motioncue::train {
+
+class Trainable;
 
 struct ValidationPoint {
   double pa_mpjpe = 0, mpjpe = 0, pve = 0, accel = 0;
@@ -36,8 +34,8 @@ class ModelSelector {
                 std::filesystem::path best_checkpoint);
   // Any validation set (validation_set.h).
   ModelSelector(Validation validation, std::filesystem::path best_checkpoint);
-  // Evaluates on the validation split; saves `network` as the best checkpoint when it improves.
-  ValidationPoint validate(model::PoseNetwork& network, long step, nlohmann::json meta);
+  // Evaluates on the validation split; saves `trainable` as the best checkpoint when it improves.
+  ValidationPoint validate(Trainable& trainable, long step, nlohmann::json meta);
   // A resumed run: the best point so far (its checkpoint is already on disk).
   void restore(double best_pa_mpjpe, long best_step) {
     best_ = best_pa_mpjpe;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <type_traits>
 
@@ -40,6 +41,9 @@ constexpr Range kGap{1, false, 1e6, "a frame gap >= 1"};
 constexpr Range kFlowResolution{0, false, 4096, "0 (the network's size) or a crop size in pixels"};
 constexpr Range kTruncate{0, true, kInf, "a cap > 0 in pixels at 224"};
 constexpr Range kRootTurn{0, true, 180, "an angle in (0, 180] degrees"};
+constexpr Range kContextFrames{0, false, 256, "0 to 256 previous frames"};
+constexpr Range kWidth{1, false, 1e6, "a width >= 1"};
+constexpr Range kLearningRateOrOff{0, false, 10, "a learning rate >= 0 (0 = frozen)"};
 
 // The field tables: each setting's key, its member and, for numbers, its range. One table per
 // struct serves reading, checking and listing, so a key cannot be read in one and missed in
@@ -115,6 +119,29 @@ void fields(Options& o, Visit& v, const RefineOptions*) {
   v("refine.workers", o.workers, &kWorkers);
   v("refine.val_every", o.val_every, &kInterval);
   v("refine.log_every", o.log_every, &kInterval);
+}
+
+template <typename Options, typename Visit>
+void fields(Options& o, Visit& v, const TemporalOptions*) {
+  run_fields(o.run, v, false);
+  v("init", o.init);
+  v("temporal.frames", o.context.frames, &kContextFrames);
+  v("temporal.channels", o.context.channels, &kWidth);
+  v("temporal.hidden", o.context.hidden, &kWidth);
+  v("temporal.steps", o.steps, &kSteps);
+  v("temporal.batch_size", o.batch_size, &kPairBatch);
+  v("temporal.labeled_batch_size", o.labeled_batch_size, &kBatch);
+  v("temporal.lr_context", o.lr_context, &kLearningRate);
+  v("temporal.lr_network", o.lr_network, &kLearningRateOrOff);
+  v("temporal.w_flow", o.loss.w_flow, &kWeight);
+  v("temporal.context_anchor", o.loss.context_anchor, &kWeight);
+  v("temporal.flow", o.flow);
+  v("temporal.flow_cache", o.flow_cache);
+  v("temporal.unlabeled_split", o.unlabeled_split);
+  v("temporal.grad_clip", o.grad_clip, &kGradClip);
+  v("temporal.workers", o.workers, &kWorkers);
+  v("temporal.val_every", o.val_every, &kInterval);
+  v("temporal.log_every", o.log_every, &kInterval);
 }
 
 // Reads each member from the config (Config::get checks the kind of value).
@@ -238,6 +265,24 @@ void RefineOptions::check() const {
 }
 
 std::vector<std::pair<std::string, std::string>> RefineOptions::settings() const {
+  return list_fields(*this);
+}
+
+TemporalOptions TemporalOptions::from_config(const Config& config) {
+  return read_options<TemporalOptions>(config);
+}
+
+void TemporalOptions::check() const {
+  check_fields(*this);
+  flow::check_flow_source(flow, "temporal.flow");
+  if (std::filesystem::path(run.validation.split).extension() == ".npz")
+    throw Error("temporal training validates on sequences: the context reads previous frames")
+        .key("validation.split")
+        .expected("a folder of sequences")
+        .found(run.validation.split);
+}
+
+std::vector<std::pair<std::string, std::string>> TemporalOptions::settings() const {
   return list_fields(*this);
 }
 

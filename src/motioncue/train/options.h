@@ -1,4 +1,4 @@
-// The typed settings of the two training verbs. Each struct is read from a schema-checked Config
+// The typed settings of the training verbs. Each struct is read from a schema-checked Config
 // once (`from_config`), checked once (`check`: ranges and named choices, an Error naming the key),
 // and then passed around instead of the Config. Its member defaults equal the YAML defaults of
 // defaults.h, key by key (tests/train/test_options.cpp holds the two together), and `settings()`
@@ -12,6 +12,8 @@
 
 #include "motioncue/losses/flow_consistency.h"
 #include "motioncue/model/network.h"
+#include "motioncue/temporal/context_model.h"
+#include "motioncue/temporal/context_training.h"
 
 namespace motioncue {
 class Config;
@@ -37,7 +39,7 @@ struct ValidationOptions {
   std::string body_male, body_female;
 };
 
-// What both trainers read first.
+// What every trainer reads first.
 struct RunOptions {
   std::uint64_t seed = 0;
   std::string data;                // the benchmark root
@@ -105,6 +107,37 @@ struct RefineOptions {
   std::vector<std::pair<std::string, std::string>> settings() const;
   // Whether any term needs unlabeled pairs.
   bool uses_pairs() const { return w_flow > 0 || w_texture > 0 || w_keypoints > 0; }
+};
+
+// motioncue temporal train: the temporal context on unlabeled video (kTemporalDefaults).
+struct TemporalOptions {
+  // labeled.*: the anchor's images when the image network trains, by default all of them.
+  RunOptions run = [] {
+    RunOptions r;
+    r.labeled.count = -1;
+    return r;
+  }();
+  std::string init;  // the image network's checkpoint
+  temporal::ContextConfig context;
+  // The loss's weights. `train_network` and `resolution` are not settings: the run fills them
+  // from lr_network and the network's input size.
+  temporal::ContextLossOptions loss;
+  int steps = 500;
+  int batch_size = 4;          // clips per step
+  int labeled_batch_size = 8;  // with lr_network > 0
+  double lr_context = 1.0e-4;
+  double lr_network = 0.0;  // 0: the image network is frozen
+  std::string flow = "oracle";
+  std::string flow_cache;  // empty: none
+  std::string unlabeled_split = "unlabeled";
+  double grad_clip = 0.0;
+  int workers = 2;
+  int val_every = 100;
+  int log_every = 20;
+
+  static TemporalOptions from_config(const Config& config);
+  void check() const;
+  std::vector<std::pair<std::string, std::string>> settings() const;
 };
 
 }  // namespace motioncue::train

@@ -19,6 +19,7 @@
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/options.h"
 #include "motioncue/train/run_setup.h"
+#include "motioncue/train/trainable.h"
 #include "motioncue/train/trainers.h"
 #include "motioncue/train/training_loop.h"
 
@@ -40,10 +41,11 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
   network.set_train(true);
 
   torch::optim::Adam optimizer(network.parameters(), torch::optim::AdamOptions(o.lr));
+  NetworkTrainable trainable(network);
   ModelSelector selector(open_validation(o.run.validation, root, body, o.model.resolution, device),
                          run / "best.ckpt");
-  const ResumePoint start = start_point(run, control, o.steps, network, optimizer, selector);
-  const data::Shard shard = join_data_parallel(control, network);
+  const ResumePoint start = start_point(run, control, o.steps, trainable, optimizer, selector);
+  const data::Shard shard = join_data_parallel(control, trainable);
   data::Augmentation augment = data::scaled_augmentation(o.augment_strength);
   augment.enabled = o.augment;
   data::LabeledLoader loader(labeled, indices, o.batch_size, o.model.resolution, augment,
@@ -57,7 +59,7 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
                          {"body_model_hash", body.hash()}};
   spdlog::info("training {} on {} labeled images for {} steps on {}", o.model.backbone,
                indices.size(), o.steps, device.str());
-  TrainingLoop loop(run, network, selector, meta,
+  TrainingLoop loop(run, trainable, selector, meta,
                     {o.steps, o.log_every, o.val_every, "train", o.grad_clip, o.lr_schedule,
                      start.step, control.stop_after, control.group});
   for (int step = start.step + 1; step <= loop.last_step(); ++step) {

@@ -23,6 +23,7 @@
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/options.h"
 #include "motioncue/train/run_setup.h"
+#include "motioncue/train/trainable.h"
 #include "motioncue/train/trainers.h"
 #include "motioncue/train/training_loop.h"
 #include "motioncue/train/unlabeled_step.h"
@@ -77,9 +78,10 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
   network.set_dropout(o.dropout);
   torch::optim::Adam optimizer(network.parameters(), torch::optim::AdamOptions(o.lr).betas(
                                                          std::make_tuple(o.adam_beta1, 0.999)));
+  NetworkTrainable trainable(network);
 
-  const ResumePoint start = start_point(run, control, o.steps, network, optimizer, selector);
-  const data::Shard shard = join_data_parallel(control, network);
+  const ResumePoint start = start_point(run, control, o.steps, trainable, optimizer, selector);
+  const data::Shard shard = join_data_parallel(control, trainable);
 
   data::Augmentation augment;
   augment.enabled = o.augment;
@@ -110,7 +112,7 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
   meta["kind"] = "refined";
   meta["init"] = o.init;
   meta["refine_config"] = config.to_yaml();
-  TrainingLoop loop(run, network, selector, meta,
+  TrainingLoop loop(run, trainable, selector, meta,
                     {o.steps, o.log_every, o.val_every, "refine", o.grad_clip, "constant",
                      start.step, control.stop_after, control.group});
   // Step 0 takes part in model selection: a refinement must beat its start (a resumed run has

@@ -1,7 +1,7 @@
-// The two training procedures: supervised baseline training on a few labeled images, and the
-// motion-cue refinement of a trained network (docs/METHOD.md section 5). Both write into a run
-// folder: config.yaml, log.txt, curves.csv, best.ckpt (by validation PA-MPJPE), last.ckpt,
-// summary.json.
+// The training procedures: supervised baseline training on a few labeled images, the motion-cue
+// refinement of a trained network (docs/METHOD.md section 5), and the training of its temporal
+// context (section 6). Each writes into a run folder: config.yaml, log.txt, curves.csv, best.ckpt
+// (by validation PA-MPJPE), last.ckpt, summary.json.
 #pragma once
 
 #include <filesystem>
@@ -51,5 +51,15 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
 // Config schema: kRefineDefaults (defaults.h). Resumed like run_training; the `init` checkpoint
 // must still be there (it gives the architecture and the labeled subset's seed).
 TrainSummary run_refinement(const Config& config, const RunDir& run, TrainControl control = {});
+// Config schema: kTemporalDefaults (defaults.h). Trains the temporal context of the `init`
+// network (and the network itself when temporal.lr_network > 0) on unlabeled video; the
+// checkpoints are pairs: best.ckpt + best_context.pt, last.ckpt + last_context.pt
+// (context_checkpoint_of). Model selection scores the network with its context on the validation
+// sequences, from step 0 (the untrained context, which is the single-frame network) on.
+TrainSummary run_temporal_training(const Config& config, const RunDir& run,
+                                   TrainControl control = {});
+// The context checkpoint that goes with a network checkpoint of a temporal run:
+// <dir>/<stem>_context.pt (temporal/context_checkpoint.h).
+std::filesystem::path context_checkpoint_of(const std::filesystem::path& network_checkpoint);
 
 }  // namespace motioncue::train

@@ -17,9 +17,9 @@
 #include "motioncue/core/run_dir.h"
 #include "motioncue/distributed/process_group.h"
 #include "motioncue/model/checkpoint.h"
-#include "motioncue/model/network.h"
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/summary.h"
+#include "motioncue/train/trainable.h"
 
 namespace motioncue::train {
 
@@ -63,7 +63,7 @@ ResumePoint resume_point(const std::filesystem::path& run_dir) {
 }
 
 ResumePoint start_point(const RunDir& run, const TrainControl& control, int steps,
-                        model::PoseNetwork& network, torch::optim::Optimizer& optimizer,
+                        Trainable& trainable, torch::optim::Optimizer& optimizer,
                         ModelSelector& selector) {
   if (!control.resume) return {0, std::numeric_limits<double>::infinity(), -1};
   const auto from = control.resume_from.empty() ? run.path() : control.resume_from;
@@ -75,7 +75,7 @@ ResumePoint start_point(const RunDir& run, const TrainControl& control, int step
         .found("step " + std::to_string(start.step) + " of " + std::to_string(steps));
   std::vector<double> base_lrs;
   for (const auto& group : optimizer.param_groups()) base_lrs.push_back(group.options().get_lr());
-  model::load_weights(file, network);
+  trainable.load(file);
   model::load_optimizer_state(file, optimizer);
   // The archive holds the scheduled rate of the saved step; the loop rescales from the base.
   for (size_t g = 0; g < base_lrs.size() && g < optimizer.param_groups().size(); ++g)
@@ -87,10 +87,10 @@ ResumePoint start_point(const RunDir& run, const TrainControl& control, int step
   return start;
 }
 
-TrainingLoop::TrainingLoop(const RunDir& run, model::PoseNetwork& network, ModelSelector& selector,
+TrainingLoop::TrainingLoop(const RunDir& run, Trainable& trainable, ModelSelector& selector,
                            nlohmann::json meta, LoopSettings settings)
     : run_(run),
-      network_(network),
+      trainable_(trainable),
       selector_(selector),
       meta_(std::move(meta)),
       settings_(std::move(settings)),
@@ -108,7 +108,7 @@ bool TrainingLoop::writes() const {
 
 void TrainingLoop::validate(int step) {
   if (!writes()) return;  // rank 0 validates and selects for the group
-  const ValidationPoint p = selector_.validate(network_, step, meta_);
+  const ValidationPoint p = selector_.validate(trainable_, step, meta_);
   std::map<std::string, double> row = {{"val_pa_mpjpe", p.pa_mpjpe}, {"val_mpjpe", p.mpjpe}};
   // The facing diagnostics; one not computable (e.g. no two frames in a sequence) stays empty.
   const std::pair<const char*, double> facing[] = {
@@ -128,9 +128,10 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
         std::make_unique<Progress>(settings_.label, last_step() - settings_.first_step, "step");
   optimizer.zero_grad();
   loss.backward();
-  const double value = settings_.group != nullptr ? settings_.group->all_reduce_gradients(
-                                                        network_.parameters(), loss.item<double>())
-                                                  : loss.item<double>();
+  const double value =
+      settings_.group != nullptr
+          ? settings_.group->all_reduce_gradients(trainable_.parameters(), loss.item<double>())
+          : loss.item<double>();
   if (!std::isfinite(value)) {
     std::string terms;
     for (const auto& [k, v] : logged)
@@ -147,20 +148,20 @@ void TrainingLoop::step(int step, const at::Tensor& loss, torch::optim::Optimize
     optimizer.param_groups()[g].options().set_lr(base_lrs_[g] * factor);
   if (settings_.grad_clip > 0)
     running_["grad_norm"] +=
-        torch::nn::utils::clip_grad_norm_(network_.parameters(), settings_.grad_clip);
+        torch::nn::utils::clip_grad_norm_(trainable_.parameters(), settings_.grad_clip);
   optimizer.step();
   running_["loss"] += value;
   for (const auto& [k, v] : logged) running_[k] += v;
+  ++running_steps_;
   progress_->advance();
   const int steps = settings_.steps;
   if (step % settings_.log_every == 0 || step == steps) {
-    const int n =
-        step % settings_.log_every == 0 ? settings_.log_every : step % settings_.log_every;
-    for (auto& [k, v] : running_) v /= n;
+    for (auto& [k, v] : running_) v /= running_steps_;
     progress_->set_status(fmt::format("loss {:.4g}", running_["loss"]));
     curves_.add(step, running_);
     curves_.flush();  // on disk before a later step can fail: those rows explain the failure
     running_.clear();
+    running_steps_ = 0;
   }
   if (step % settings_.val_every == 0 || step == steps) {
     validate(step);
@@ -176,7 +177,7 @@ void TrainingLoop::save_resume_point(int step, torch::optim::Optimizer& optimize
   const double best = selector_.best_pa_mpjpe();
   meta["resume"] = {{"best_pa_mpjpe", std::isfinite(best) ? nlohmann::json(best) : nullptr},
                     {"best_step", selector_.best_step()}};
-  model::save_checkpoint(run_ / "last.ckpt", network_, meta, &optimizer);
+  trainable_.save(run_ / "last.ckpt", meta, &optimizer);
   saved_step_ = step;
 }
 

@@ -1,9 +1,9 @@
-// The bookkeeping both trainers share around their own loss: the finiteness check, the optimizer
-// step, running means of the logged terms, curves.csv, validation with model selection, the
-// progress bar, and at the end the last checkpoint and summary.json. Every validation also writes
-// last.ckpt with the optimizer, the RNG and the model selection's state, so an interrupted run can
-// continue exactly from it (resume_point, start_point), and a run can stop early at a step of its
-// choosing (LoopSettings::stop_after) with such a resume point.
+// The bookkeeping every trainer shares around its own loss, whatever it trains (trainable.h): the
+// finiteness check, the optimizer step, running means of the logged terms, curves.csv, validation
+// with model selection, the progress bar, and at the end the last checkpoint and summary.json.
+// Every validation also writes last.ckpt with the optimizer, the RNG and the model selection's
+// state, so an interrupted run can continue exactly from it (resume_point, start_point), and a run
+// can stop early at a step of its choosing (LoopSettings::stop_after) with such a resume point.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -26,9 +26,6 @@ namespace motioncue {
 class Progress;
 class RunDir;
 }  // namespace motioncue
-namespace motioncue::model {
-class PoseNetwork;
-}
 namespace motioncue::distributed {
 class Group;
 }
@@ -36,6 +33,7 @@ class Group;
 namespace motioncue::train {
 
 class ModelSelector;
+class Trainable;
 
 struct LoopSettings {
   int steps = 0, log_every = 50, val_every = 250;
@@ -67,17 +65,17 @@ struct ResumePoint {
 ResumePoint resume_point(const std::filesystem::path& run_dir);
 
 // Where a run of `steps` steps starts. A new run: step 0. A resumed one (control.resume): the
-// resume point of the run folder's last.ckpt, whose weights, optimizer state (with the learning
-// rates `optimizer` has now: the archive holds the scheduled ones) and CPU generator are loaded,
-// and whose best-so-far is restored into `selector`. Throws Error naming the file when there is
-// nothing to resume or the run has finished all its steps.
+// resume point of the run folder's last.ckpt, whose weights (Trainable::load), optimizer state
+// (with the learning rates `optimizer` has now: the archive holds the scheduled ones) and CPU
+// generator are loaded, and whose best-so-far is restored into `selector`. Throws Error naming the
+// file when there is nothing to resume or the run has finished all its steps.
 ResumePoint start_point(const RunDir& run, const TrainControl& control, int steps,
-                        model::PoseNetwork& network, torch::optim::Optimizer& optimizer,
+                        Trainable& trainable, torch::optim::Optimizer& optimizer,
                         ModelSelector& selector);
 
 class TrainingLoop {
  public:
-  TrainingLoop(const RunDir& run, model::PoseNetwork& network, ModelSelector& selector,
+  TrainingLoop(const RunDir& run, Trainable& trainable, ModelSelector& selector,
                nlohmann::json meta, LoopSettings settings);
   ~TrainingLoop();
 
@@ -102,13 +100,14 @@ class TrainingLoop {
   bool writes() const;  // alone, or rank 0 of the group
 
   const RunDir& run_;
-  model::PoseNetwork& network_;
+  Trainable& trainable_;
   ModelSelector& selector_;
   nlohmann::json meta_;
   LoopSettings settings_;
   CurveLog curves_;
   std::unique_ptr<Progress> progress_;
   std::map<std::string, double> running_;
+  int running_steps_ = 0;  // the steps summed in running_ (fewer than log_every after a resume)
   std::vector<double> base_lrs_;
   std::chrono::steady_clock::time_point start_;
   int saved_step_ = -1;  // the step of the last resume point written

@@ -14,6 +14,7 @@
 #include "motioncue/model/network.h"
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/options.h"
+#include "motioncue/train/trainable.h"
 
 namespace motioncue::train {
 namespace {
@@ -33,11 +34,11 @@ Validation archive_validation(const ValidationOptions& o, const fs::path& archiv
                            {"validation.protocol", "validation.h36m_regressor",
                             "validation.body_male, validation.body_female"}},
                           body, device);
-  return [setup, resolution](const model::PoseNetwork& network) {
+  return [setup, resolution](const Trainable& trainable) {
     eval::ProtocolOptions options;
     options.resolution = resolution;
     const eval::ProtocolResult r =
-        eval::evaluate_protocol(network, setup->bodies, *setup->split, options);
+        eval::evaluate_protocol(trainable.network(), setup->bodies, *setup->split, options);
     constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
     ValidationPoint p;
     p.pa_mpjpe = r.pa_mpjpe;
@@ -52,15 +53,13 @@ Validation archive_validation(const ValidationOptions& o, const fs::path& archiv
 
 }  // namespace
 
-ValidationPoint validate_on_sequences(const model::PoseNetwork& network,
-                                      const body::BodyModel& body, const data::VideoDataset& val,
-                                      int resolution) {
+ValidationPoint validate_on_sequences(const eval::Predictor& predictor, const body::BodyModel& body,
+                                      const data::VideoDataset& val, int resolution) {
   eval::EvalOptions options;
   options.resolution = resolution;
   options.keep_predictions = false;
   options.with_vertices = false;
-  const eval::EvalResult r =
-      eval::evaluate(eval::single_frame_predictor(network), body, val, options);
+  const eval::EvalResult r = eval::evaluate(predictor, body, val, options);
   ValidationPoint p;
   p.pa_mpjpe = r.overall.pa_mpjpe;
   p.mpjpe = r.overall.mpjpe;
@@ -82,8 +81,8 @@ Validation open_validation(const ValidationOptions& options, const fs::path& dat
   if (where.extension() == ".npz")
     return archive_validation(options, where, body, resolution, device);
   auto val = std::make_shared<data::VideoDataset>(data::VideoDataset::open(where));
-  return [val, &body, resolution](const model::PoseNetwork& network) {
-    return validate_on_sequences(network, body, *val, resolution);
+  return [val, &body, resolution](const Trainable& trainable) {
+    return validate_on_sequences(trainable.predictor(), body, *val, resolution);
   };
 }
 
