@@ -10,11 +10,10 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/progress.h"
+#include "motioncue/data/dataset_flow.h"
 #include "motioncue/flow/estimator.h"
 #include "motioncue/flow/flo_io.h"
 #include "motioncue/flow/flow_cache.h"
-#include "motioncue/flow/oracle_eval.h"
-#include "motioncue/flow/precompute.h"
 #include "motioncue/flow/visualize.h"
 #include "motioncue/infer/video_keypoints.h"
 #include "motioncue/model/checkpoint.h"
@@ -25,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace mf = motioncue::flow;
+namespace md = motioncue::data;
 
 struct FlowOptions {
   std::string data, estimator = "dis-medium", cache;
@@ -44,8 +44,8 @@ void write_png(const fs::path& file, const cv::Mat& image) {
 void single_pair(const FlowOptions& o) {
   if (o.image2.empty() || o.out.empty())
     throw motioncue::Error("--image1 needs --image2 and --out");
-  const cv::Mat a = mf::read_frame(o.image1);
-  const cv::Mat b = mf::read_frame(o.image2, a.size());
+  const cv::Mat a = md::read_frame(o.image1);
+  const cv::Mat b = md::read_frame(o.image2, a.size());
   const auto estimator = mf::make_flow_estimator(o.estimator);
   const std::string sizes = estimator->unsupported_size(a.size());
   if (!sizes.empty())
@@ -62,10 +62,8 @@ void single_pair(const FlowOptions& o) {
 }
 
 // The detector's keypoints on every frame, before the flow: a missing model fails at once.
-void store_keypoints(const FlowOptions& o, const std::vector<mf::SequenceFrames>& sequences) {
-  std::int64_t frames = 0;
-  for (const auto& seq : sequences) frames += static_cast<std::int64_t>(seq.frames.size());
-  motioncue::Progress kp_progress("keypoints " + o.keypoints, frames, "frames");
+void store_keypoints(const FlowOptions& o, const md::VideoDataset& sequences) {
+  motioncue::Progress kp_progress("keypoints " + o.keypoints, sequences.total_frames(), "frames");
   const auto kp = motioncue::infer::detect_video_keypoints(sequences, o.keypoints,
                                                            [&] { kp_progress.advance(); });
   kp_progress.finish();
@@ -99,12 +97,7 @@ void dataset(FlowOptions o) {
         .expected("at least " + std::to_string(smallest))
         .found(std::to_string(o.resolution));
   }
-  std::vector<mf::SequenceFrames> sequences;
-  std::int64_t total = 0;
-  for (const auto& dir : mf::find_sequences(o.data)) {
-    sequences.push_back(mf::read_sequence(dir));
-    total += mf::pair_count(sequences.back().frames.size(), o.gap);
-  }
+  const auto sequences = md::VideoDataset::open(o.data);
   if (!o.keypoints.empty()) {
     if (o.evaluate) throw motioncue::Error("--keypoints and --evaluate do not go together");
     store_keypoints(o, sequences);
@@ -117,7 +110,7 @@ void dataset(FlowOptions o) {
   const fs::path cache_dir = o.cache.empty() ? mf::default_flow_cache(root) : fs::path(o.cache);
   const mf::FlowCache cache(cache_dir);
   if (o.evaluate) {
-    const auto r = mf::evaluate_against_oracle(sequences, *estimator, o.resolution, o.gap, &cache);
+    const auto r = md::evaluate_against_oracle(sequences, *estimator, o.resolution, o.gap, &cache);
     if (r.pairs == 0)
       throw motioncue::Error("no pair has ground-truth flow (<seq>/flow/fw_%06d.npy)").file(o.data);
     std::printf(
@@ -129,8 +122,8 @@ void dataset(FlowOptions o) {
     return;
   }
   std::mutex mutex;
-  motioncue::Progress progress("flow " + o.estimator, total, "pairs");
-  const auto stats = mf::precompute_flow(sequences, *estimator, cache, o.resolution, o.gap, [&] {
+  motioncue::Progress progress("flow " + o.estimator, md::pair_count(sequences, o.gap), "pairs");
+  const auto stats = md::precompute_flow(sequences, *estimator, cache, o.resolution, o.gap, [&] {
     std::lock_guard<std::mutex> lock(mutex);
     progress.advance();
   });
@@ -152,8 +145,8 @@ motioncue::cli::VerbRegistration register_flow(
       std::string names;
       for (const auto& n : mf::flow_estimator_names()) names += (names.empty() ? "" : ", ") + n;
       app.add_option("--data", o->data,
-                     "folder of sequences (<seq>/frames/*.png + annotations.npz), searched "
-                     "recursively");
+                     "folder of sequences (<seq>/frames/*.png or *.jpg + annotations.npz), "
+                     "searched recursively");
       app.add_option("--estimator", o->estimator, "flow estimator: " + names)
           ->capture_default_str();
       app.add_option("--resolution", o->resolution,

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -119,6 +121,79 @@ TEST(VideoDataset, WrongShapeOfAnOptionalKeyNamesIt) {
   motioncue::write_npz(tmp / "s" / "annotations.npz", npz);
   const std::string msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
   EXPECT_TRUE(contains(msg, "joints3d") && contains(msg, "annotations.npz")) << msg;
+}
+
+namespace {
+
+// Renames frame t of a sequence written by write_sequence to name(t), re-encoding it when the
+// extension changes.
+template <class Name>
+void rename_frames(const std::filesystem::path& seq, int frames, Name name) {
+  for (int t = 0; t < frames; ++t) {
+    const auto from = seq / "frames" / mt::frame_name(t), to = seq / "frames" / name(t);
+    cv::imwrite(to.string(), cv::imread(from.string()));
+    std::filesystem::remove(from);
+  }
+}
+
+}  // namespace
+
+// The folders `motioncue flow --data` always took: JPEG frames with any names, in name order.
+TEST(VideoDataset, JpegFramesWithAnyNamesInNameOrder) {
+  mt::TempDir tmp;
+  mt::write_sequence(tmp / "s", {});  // 4 frames
+  std::vector<cv::Mat> pngs;
+  for (int t = 0; t < 4; ++t)
+    pngs.push_back(cv::imread((tmp / "s" / "frames" / mt::frame_name(t)).string()));
+  rename_frames(tmp / "s", 4, [](int t) { return std::string("shot_") + char('a' + t) + ".JPG"; });
+  const auto ds = d::VideoDataset::open(tmp.path());
+  ASSERT_EQ(ds.num_frames(0), 4);
+  EXPECT_EQ(ds.frame_path(0, 2).filename(), "shot_c.JPG");
+  // Through JPEG's loss, frame 2 is still the image nearest the third PNG.
+  std::vector<double> distance;
+  for (const auto& png : pngs) distance.push_back(cv::norm(ds.frame(0, 2), png, cv::NORM_L1));
+  EXPECT_EQ(std::min_element(distance.begin(), distance.end()) - distance.begin(), 2);
+}
+
+// ffmpeg numbers from 1 and other tools without zeros: numbered frames go by number, from any
+// start, and may not skip one or repeat one.
+TEST(VideoDataset, NumberedFramesGoByNumberWithoutGapsOrRepeats) {
+  mt::TempDir tmp;
+  mt::VideoSpec spec;
+  spec.frames = 11;
+  mt::write_sequence(tmp / "s", spec);
+  rename_frames(tmp / "s", 11, [](int t) { return std::to_string(t + 1) + ".png"; });
+  const auto ds = d::VideoDataset::open(tmp.path());
+  ASSERT_EQ(ds.num_frames(0), 11);
+  EXPECT_EQ(ds.frame_path(0, 1).filename(), "2.png");
+  EXPECT_EQ(ds.frame_path(0, 9).filename(), "10.png");
+  EXPECT_EQ(ds.frame_path(0, 10).filename(), "11.png");
+
+  std::filesystem::copy_file(tmp / "s" / "frames" / "3.png", tmp / "s" / "frames" / "03.jpg");
+  std::string msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, "frames/03.jpg") || contains(msg, "frames/3.png")) << msg;
+  EXPECT_TRUE(contains(msg, "same number")) << msg;
+  std::filesystem::remove(tmp / "s" / "frames" / "03.jpg");
+  std::filesystem::remove(tmp / "s" / "frames" / "7.png");
+  msg = error_of([&] { d::VideoDataset::open(tmp.path()); });
+  EXPECT_TRUE(contains(msg, (tmp / "s" / "frames" / "7.png").string())) << msg;
+}
+
+// Sequences at any depth, named by their path below the folder opened; a sequence folder opens
+// as a set of one.
+TEST(VideoDataset, NestedSequencesAndOneSequenceFolder) {
+  mt::TempDir tmp;
+  mt::write_sequence(tmp / "walk" / "a", {});
+  mt::write_sequence(tmp / "run" / "b", {});
+  std::filesystem::create_directories(tmp / ".flow_cache" / "ab");
+  const auto ds = d::VideoDataset::open(tmp.path());
+  ASSERT_EQ(ds.num_sequences(), 2);
+  EXPECT_EQ(ds.sequence_name(0), "run/b");
+  EXPECT_EQ(ds.sequence_name(1), "walk/a");
+  const auto one = d::VideoDataset::open((tmp / "walk" / "a").string() + "/");
+  ASSERT_EQ(one.num_sequences(), 1);
+  EXPECT_EQ(one.sequence_name(0), "a");
+  EXPECT_EQ(one.num_frames(0), 4);
 }
 
 TEST(SequenceLoader, EveryFrameInOrderCroppedByItsOwnBox) {

@@ -11,10 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "../support/error_text.h"
 #include "../support/run_cli.h"
 #include "../support/temp_dir.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npy.h"
+#include "motioncue/data/video_dataset.h"
 #include "motioncue/flow/flo_io.h"
 #include "motioncue/flow/metrics.h"
 #include "nan_module.h"
@@ -231,6 +233,40 @@ TEST(FlowCli, SizesDisCannotTakeAreOneClearLine) {
       {"--resolution: the crops are too small for the flow estimator dis-medium (expected at "
        "least 12, found 8)"});
   EXPECT_FALSE(std::filesystem::exists(dir / ".flow_cache"));
+}
+
+// The verb reads sequence folders as refine, eval and temporal do (data::VideoDataset): it takes
+// the folders they take (here JPEG frames numbered from 1, as ffmpeg writes them) and refuses
+// the others with the same error.
+TEST(FlowCli, TakesAndRefusesTheFoldersTheTrainersDo) {
+  testing::TempDir dir;
+  const auto frames = dir / "unlabeled" / "s0" / "frames";
+  testing::write_sequence(dir / "unlabeled" / "s0", 4, {96, 80}, {1, 0});
+  for (int t = 0; t < 4; ++t) {
+    char png[32], jpg[32];
+    std::snprintf(png, sizeof png, "%06d.png", t);
+    std::snprintf(jpg, sizeof jpg, "%06d.jpg", t + 1);
+    cv::imwrite((frames / jpg).string(), cv::imread((frames / png).string()));
+    std::filesystem::remove(frames / png);
+  }
+  const std::string args =
+      "flow --data " + dir.path().string() + " --estimator dis-fast --resolution 64";
+  const auto r = testing::run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("3 pairs"), std::string::npos) << r.output;
+  EXPECT_EQ(data::VideoDataset::open(dir / "unlabeled").num_frames(0), 4);
+
+  const auto refused_alike = [&](const std::string& words) {
+    const std::string message =
+        testing::error_of([&] { data::VideoDataset::open(dir / "unlabeled"); });
+    EXPECT_NE(message.find(words), std::string::npos) << message;
+    expect_one_error_line(testing::run_cli(args), {message});
+  };
+  std::filesystem::create_directories(dir / "unlabeled" / "notes");
+  refused_alike((dir / "unlabeled" / "notes").string());
+  std::filesystem::remove(dir / "unlabeled" / "notes");
+  std::filesystem::remove(frames / "000002.jpg");
+  refused_alike((frames / "000002.jpg").string());
 }
 
 }  // namespace

@@ -4,10 +4,10 @@
 
 #include "../support/temp_dir.h"
 #include "../support/test_values.h"
+#include "motioncue/core/error.h"
 #include "motioncue/core/npy.h"
 #include "motioncue/flow/oracle.h"
 #include "motioncue/flow/oracle_eval.h"
-#include "sequence_fixture.h"
 
 namespace motioncue::flow {
 namespace {
@@ -46,65 +46,13 @@ TEST(ComposeFlow, ChainsAndMarksLeavingPixels) {
   EXPECT_TRUE(std::isnan(compose_flow(a, holes).at<cv::Vec2f>(2, 1)[1]));  // lands on the hole
 }
 
-TEST(OracleEvaluation, EstimatorAgainstExactFlowAtGapsOneAndTwo) {
+// Without a frame size, a chain of ground-truth files of different sizes names the odd one.
+TEST(GroundTruthFlowOverGap, ChainsFilesOfOneSizeOnly) {
   testing::TempDir dir;
   const cv::Size size(96, 80);
-  testing::write_sequence(dir / "seq", 4, size, {1.5, 0});
-  for (int t = 0; t < 3; ++t) write_truth(dir / "seq", t, size, {1.5f, 0});
-  std::vector<SequenceFrames> seqs{read_sequence(dir / "seq")};
-  auto estimator = make_flow_estimator("dis-medium");
-
-  // Box: centre (48, 40), side 80 -> crop 80: zoom 1, covering x in [8, 88).
-  const auto gap1 = evaluate_against_oracle(seqs, *estimator, 80, 1, nullptr);
-  EXPECT_EQ(gap1.pairs, 3);
-  EXPECT_EQ(gap1.no_truth, 0);
-  EXPECT_EQ(gap1.error.count, 3 * (80 * 80 - 20 * 20));  // the hole is not evaluated
-  EXPECT_LT(gap1.error.epe, 0.3);
-
-  // Gap 2: exact flow (3, 0), chained from two files; the last pair has no second file.
-  FlowCache cache(dir / "cache");
-  const auto gap2 = evaluate_against_oracle(seqs, *estimator, 80, 2, &cache);
-  EXPECT_EQ(gap2.pairs, 2);
-  EXPECT_LT(gap2.error.epe, 0.3);
-  EXPECT_EQ(cache.misses(), 2);
-  const auto again = evaluate_against_oracle(seqs, *estimator, 80, 2, &cache);
-  EXPECT_EQ(cache.hits(), 2);
-  EXPECT_NEAR(again.error.epe, gap2.error.epe, 1e-3);
-
-  // A wrong estimate is seen as wrong: ground truth of (3, 0) against frames moving 1.5 px.
-  for (int t = 0; t < 3; ++t) write_truth(dir / "seq", t, size, {3.0f, 0});
-  const auto wrong = evaluate_against_oracle(seqs, *estimator, 80, 1, nullptr);
-  EXPECT_NEAR(wrong.error.epe, 1.5, 0.3);
-
-  std::filesystem::remove(dir / "seq" / "flow" / "fw_000002.npy");
-  EXPECT_EQ(evaluate_against_oracle(seqs, *estimator, 80, 1, nullptr).no_truth, 1);
-}
-
-// Ground truth of another size than the frames (or not (H, W, 2)) was cropped as if it fitted:
-// a handful of pixels were compared and a plausible EPE printed. Refused, naming the file and
-// the expected and found shapes, at gap 1 and along a gap's chain.
-TEST(OracleEvaluation, GroundTruthOfTheWrongShapeNamesFileAndShapes) {
-  testing::TempDir dir;
-  const cv::Size size(96, 80);
-  testing::write_sequence(dir / "s0", 4, size, {1, 0});
   write_truth(dir / "s0", 0, size, {1, 0});
   write_truth(dir / "s0", 1, {12, 10}, {1, 0});  // (10, 12, 2)
   write_truth(dir / "s0", 2, size, {1, 0});
-  const std::vector<SequenceFrames> seqs = {read_sequence(dir / "s0")};
-  auto estimator = make_flow_estimator("dis-fast");
-  const std::string file = (dir / "s0" / "flow" / "fw_000001.npy").string();
-  for (int gap : {1, 2}) {
-    try {
-      evaluate_against_oracle(seqs, *estimator, 64, gap, nullptr);
-      ADD_FAILURE() << "gap " << gap << ": no error";
-    } catch (const Error& e) {
-      EXPECT_EQ(std::string(e.what()),
-                file +
-                    ": ground-truth flow does not match the frame size (expected (80, 96, 2) for "
-                    "96x80 frames, found (10, 12, 2))");
-    }
-  }
-  // Without a frame size, a chain of files of different sizes names the odd one too.
   EXPECT_THROW(ground_truth_flow_over_gap(dir / "s0", 0, 2), Error);
   EXPECT_EQ(ground_truth_flow_over_gap(dir / "s0", 2, 1, size).size(), size);
 }

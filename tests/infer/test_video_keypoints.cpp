@@ -14,7 +14,6 @@
 #include "motioncue/core/npy.h"
 #include "motioncue/core/npz.h"
 #include "motioncue/data/video_dataset.h"
-#include "motioncue/flow/precompute.h"
 #include "motioncue/infer/video_keypoints.h"
 
 namespace fs = std::filesystem;
@@ -27,8 +26,9 @@ constexpr int kFigure = 256, kCanvas = 320, kTop = 30;
 int figure_left(int t) { return 10 + 20 * t; }
 
 // A sequence of `frames` frames of the figure moving right, with boxes that follow it; `scale0`
-// replaces frame 0's box scale.
-fs::path write_figure_sequence(const fs::path& dir, int frames, float scale0 = 1.5f) {
+// replaces frame 0's box scale, `far1` moves frame 1's box far off the frame.
+fs::path write_figure_sequence(const fs::path& dir, int frames, float scale0 = 1.5f,
+                               bool far1 = false) {
   fs::create_directories(dir / "frames");
   std::vector<float> center, scale;
   for (int t = 0; t < frames; ++t) {
@@ -36,8 +36,8 @@ fs::path write_figure_sequence(const fs::path& dir, int frames, float scale0 = 1
     std::snprintf(name, sizeof name, "%06d.png", t);
     cv::imwrite((dir / "frames" / name).string(),
                 motioncue::testing::figure_frame(kFigure, kCanvas, kCanvas, figure_left(t), kTop));
-    center.push_back(float(figure_left(t) + kFigure / 2));
-    center.push_back(float(kTop + kFigure / 2));
+    center.push_back(t == 1 && far1 ? 5000.f : float(figure_left(t) + kFigure / 2));
+    center.push_back(t == 1 && far1 ? 5000.f : float(kTop + kFigure / 2));
     scale.push_back(t == 0 ? scale0 : 1.5f);  // a 300 px square about the figure
   }
   motioncue::Npz npz;
@@ -55,7 +55,7 @@ TEST(VideoKeypoints, MoveNetFollowsTheFigureAndTheRefinementReadsTheFile) {
   const auto dir = write_figure_sequence(tmp / "split" / "clip", 3);
   int frames_seen = 0;
   const auto stats = motioncue::infer::detect_video_keypoints(
-      {motioncue::flow::read_sequence(dir)}, "movenet-lightning", [&] { ++frames_seen; });
+      motioncue::data::VideoDataset::open(dir), "movenet-lightning", [&] { ++frames_seen; });
   EXPECT_EQ(stats.sequences, 1);
   EXPECT_EQ(stats.frames, 3);
   EXPECT_EQ(frames_seen, 3);
@@ -86,11 +86,10 @@ TEST(VideoKeypoints, MoveNetFollowsTheFigureAndTheRefinementReadsTheFile) {
 TEST(VideoKeypoints, ABoxOffItsFrameIsRefusedNamingTheSequence) {
   MOTIONCUE_PRETRAINED_MODEL(model, "movenet-lightning");
   TempDir tmp;
-  const auto dir = write_figure_sequence(tmp / "clip", 2);
-  auto seq = motioncue::flow::read_sequence(dir);
-  seq.boxes[1].center = {5000, 5000};
+  const auto dir = write_figure_sequence(tmp / "clip", 2, 1.5f, true);
+  const auto seq = motioncue::data::VideoDataset::open(dir);
   const std::string message = motioncue::testing::error_of(
-      [&] { motioncue::infer::detect_video_keypoints({seq}, "movenet-lightning"); });
+      [&] { motioncue::infer::detect_video_keypoints(seq, "movenet-lightning"); });
   EXPECT_NE(message.find("annotations.npz"), std::string::npos) << message;
   EXPECT_FALSE(fs::exists(motioncue::data::detected_keypoints_file(dir, "movenet-lightning")));
 }

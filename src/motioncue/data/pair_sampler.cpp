@@ -17,7 +17,6 @@
 #include "motioncue/flow/oracle.h"
 #include "motioncue/flow/oracle_eval.h"
 #include "motioncue/flow/pair_flow.h"
-#include "motioncue/flow/precompute.h"
 #include "motioncue/geometry/crop.h"
 
 namespace motioncue::data {
@@ -213,9 +212,9 @@ PairBatch PairLoader::make_batch(std::int64_t k) {
   return b;
 }
 
-flow::PrecomputeStats precompute_pair_flows(const VideoDataset& dataset, int resolution, int gap,
-                                            const std::string& estimator_name,
-                                            const std::filesystem::path& cache_dir) {
+PrecomputeStats precompute_pair_flows(const VideoDataset& dataset, int resolution, int gap,
+                                      const std::string& estimator_name,
+                                      const std::filesystem::path& cache_dir) {
   check_settings(1, resolution, gap);
   if (flow::is_oracle_flow(estimator_name))
     throw Error("ground-truth (oracle) flow is read from the sequences, not precomputed")
@@ -223,21 +222,10 @@ flow::PrecomputeStats precompute_pair_flows(const VideoDataset& dataset, int res
   if (cache_dir.empty()) throw Error("precomputing flow needs a cache folder");
   const auto estimator = flow::make_flow_estimator(estimator_name);
   const flow::FlowCache cache(cache_dir);
-  std::vector<flow::SequenceFrames> sequences(static_cast<std::size_t>(dataset.num_sequences()));
-  std::int64_t pairs = 0;
-  for (std::int64_t s = 0; s < dataset.num_sequences(); ++s) {
-    auto& seq = sequences[static_cast<std::size_t>(s)];
-    seq.dir = dataset.sequence_dir(s);
-    for (std::int64_t t = 0; t < dataset.num_frames(s); ++t) {
-      seq.frames.push_back(dataset.frame_path(s, t));
-      seq.boxes.push_back(dataset.box(s, t));
-    }
-    pairs += flow::pair_count(seq.frames.size(), gap);
-  }
   // Same frame identities (the frame files) and crops as PairLoader, so it finds these entries.
-  Progress progress("flow " + estimator_name, pairs, "pairs");
+  Progress progress("flow " + estimator_name, pair_count(dataset, gap), "pairs");
   std::mutex progress_mutex;
-  const auto stats = flow::precompute_flow(sequences, *estimator, cache, resolution, gap, [&] {
+  const auto stats = precompute_flow(dataset, *estimator, cache, resolution, gap, [&] {
     std::lock_guard<std::mutex> lock(progress_mutex);
     progress.advance();
   });

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "motioncue/data/dataset_flow.h"
 #include "motioncue/data/shard.h"
 #include "motioncue/data/video_dataset.h"
-#include "motioncue/flow/precompute.h"
 
 namespace motioncue::data {
 
@@ -81,11 +81,11 @@ class PairLoader {
   std::unique_ptr<OrderedPrefetcher<PairBatch>> prefetch_;  // last: stopped first
 };
 
-// Computes every pair's flow (both directions) into the cache (flow::precompute_flow, parallel
-// over pairs) with a progress bar; frames are decoded only for pairs not cached yet. The entries
-// are exactly the ones PairLoader looks up. Used by `motioncue flow` and the demo.
-flow::PrecomputeStats precompute_pair_flows(const VideoDataset& dataset, int resolution, int gap,
-                                            const std::string& estimator,
-                                            const std::filesystem::path& cache_dir);
+// Computes every pair's flow (both directions) into the cache (precompute_flow, parallel over
+// pairs) with a progress bar; frames are decoded only for pairs not cached yet. The entries are
+// exactly the ones PairLoader looks up. Used by the demo and the benchmarks.
+PrecomputeStats precompute_pair_flows(const VideoDataset& dataset, int resolution, int gap,
+                                      const std::string& estimator,
+                                      const std::filesystem::path& cache_dir);
 
 }  // namespace motioncue::data

@@ -1,9 +1,8 @@
-// A split of video sequences: <split>/<sequence>/{frames/%06d.png, annotations.npz, meta.json}
-// (docs/FORMATS.md, "Video sequences"). Annotations are read and validated when the split is
-// opened; frames are read from disk on demand.
+// A set of video sequences: <folder>/.../<sequence>/{frames/*.png, annotations.npz, meta.json}
+// (docs/FORMATS.md, "Video sequences"; read through sequence_folder.h). Annotations are read and
+// validated when the set is opened; frames are read from disk on demand.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <opencv2/core.hpp>
 
 #include <cstdint>
@@ -12,27 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "motioncue/data/sequence_folder.h"
 #include "motioncue/geometry/crop.h"
 
 namespace motioncue::data {
 
-// One sequence's per-frame arrays (row-major, T rows). An optional array is empty when absent.
-struct SequenceAnnotations {
-  std::int64_t frames = 0;
-  std::vector<double> center, scale;        // T x 2, T
-  std::vector<float> pose, betas, trans;    // T x 72, T x 10, T x 3
-  std::vector<float> joints3d, joints2d;    // T x 24 x 3 each
-  std::vector<float> focal, principal;      // T x 2 each
-  std::vector<float> keypoints2d_detected;  // T x 24 x 3
-  bool has_ground_truth() const { return !joints3d.empty() && !pose.empty() && !betas.empty(); }
-};
-
 class VideoDataset {
  public:
-  // Every sub-folder of split_dir is a sequence (sorted by name), except hidden ones (".x"). Throws
-  // Error naming the folder or file when the split has no sequence, a sequence lacks frames or
-  // annotations, the frame files are not 000000.png..(T-1), or an array's shape disagrees with the
-  // frame count.
+  // The sequences find_sequence_folders(split_dir) finds (split_dir itself may be one), named by
+  // their path below it. Throws Error naming the folder or file when there is none, a sequence
+  // lacks frames or annotations, numbered frames skip a number, or annotations.npz or meta.json
+  // disagrees with the frames (read_sequence_annotations).
   static VideoDataset open(const std::filesystem::path& split_dir);
 
   const std::filesystem::path& split_dir() const { return split_dir_; }
@@ -42,9 +31,13 @@ class VideoDataset {
   std::int64_t num_frames(std::int64_t seq) const;
   std::int64_t total_frames() const;
   std::filesystem::path frame_path(std::int64_t seq, std::int64_t t) const;
-  // BGR CV_8UC3; Error naming the file when it cannot be read.
-  cv::Mat frame(std::int64_t seq, std::int64_t t) const;
+  // BGR CV_8UC3 (read_frame); Error naming the file when it cannot be read or, when
+  // `expected_size` is not empty, has another size.
+  cv::Mat frame(std::int64_t seq, std::int64_t t, cv::Size expected_size = {}) const;
   geometry::PersonBox box(std::int64_t seq, std::int64_t t) const;
+  // Error naming the annotations and the frame when frame t's box does not overlap a frame of
+  // `frame_size` (its crop would be blank).
+  void check_box_in_frame(std::int64_t seq, std::int64_t t, cv::Size frame_size) const;
   const SequenceAnnotations& annotations(std::int64_t seq) const;
   // True when every sequence has joints3d, pose and betas.
   bool has_ground_truth() const;
@@ -62,29 +55,15 @@ class VideoDataset {
   struct Sequence {
     std::string name;
     std::filesystem::path dir;
+    std::vector<std::filesystem::path> frames;
     SequenceAnnotations ann;
     double fps = 30.0;
   };
   const Sequence& at(std::int64_t seq) const;
-  static Sequence open_sequence(const std::filesystem::path& dir);
+  static Sequence open_sequence(const std::filesystem::path& dir, std::string name);
 
   std::filesystem::path split_dir_;
   std::vector<Sequence> sequences_;
 };
-
-// <sequence_dir>/keypoints/<model>.npy: a 2D keypoint model's keypoints on every frame (T x 24 x
-// 3, frame pixels and confidence, 0 = not reported).
-std::filesystem::path detected_keypoints_file(const std::filesystem::path& sequence_dir,
-                                              const std::string& model);
-
-// Throws Error naming `origin` and `key` unless every value of T x 24 x 3 detected keypoints is
-// finite and every confidence lies in [0, 1].
-void check_detected_keypoints(const std::vector<float>& keypoints, const std::string& origin,
-                              const std::string& key);
-
-// Reads and validates <dir>/annotations.npz for `frames` frames (the core of VideoDataset::open,
-// exposed for tools that read one sequence).
-SequenceAnnotations read_sequence_annotations(const std::filesystem::path& annotations_npz,
-                                              std::int64_t frames);
 
 }  // namespace motioncue::data

@@ -1,15 +1,11 @@
-// Endpoint error of an estimator against the synthetic benchmark's exact flow, on the pixels
-// where the ground truth is defined (the body, visible in both frames), in crop coordinates.
+// The synthetic benchmark's exact flow over a gap of frames, chained from its per-frame files:
+// the oracle pairs of gaps > 1 and the ground truth data::evaluate_against_oracle scores
+// estimators against.
 #pragma once
 
 #include <opencv2/core.hpp>
 
 #include <filesystem>
-
-#include "motioncue/flow/estimator.h"
-#include "motioncue/flow/flow_cache.h"
-#include "motioncue/flow/metrics.h"
-#include "motioncue/flow/precompute.h"
 
 namespace motioncue::flow {
 
@@ -21,18 +17,5 @@ cv::Mat compose_flow(const cv::Mat& first, const cv::Mat& second);
 // must be (H, W, 2) with H x W = `frame_size` when that is not empty (else Error naming it).
 cv::Mat ground_truth_flow_over_gap(const std::filesystem::path& sequence_dir, int frame, int gap,
                                    cv::Size frame_size = {});
-
-struct OracleEvaluation {
-  FlowError error;            // over every evaluated pixel of every evaluated pair
-  std::int64_t pairs = 0;     // pairs evaluated
-  std::int64_t no_truth = 0;  // pairs skipped: a ground-truth file is missing
-};
-
-// Forward flow of each pair (t, t + gap) of crops with frame t's box (through `cache` when not
-// null) against the cropped ground truth; parallel over pairs. Ground truth of another size than
-// the frames, or a box outside the frame, is an Error naming the file.
-OracleEvaluation evaluate_against_oracle(const std::vector<SequenceFrames>& sequences,
-                                         const FlowEstimator& estimator, int resolution, int gap,
-                                         const FlowCache* cache);
 
 }  // namespace motioncue::flow

@@ -5,27 +5,27 @@
 
 #include "motioncue/body/joint_sets.h"
 #include "motioncue/core/npy.h"
-#include "motioncue/data/video_dataset.h"
 #include "motioncue/vision/keypoint_model.h"
 
 namespace motioncue::infer {
 
-VideoKeypointStats detect_video_keypoints(const std::vector<flow::SequenceFrames>& sequences,
+VideoKeypointStats detect_video_keypoints(const data::VideoDataset& dataset,
                                           const std::string& model,
                                           const std::function<void()>& on_frame) {
   const auto started = std::chrono::steady_clock::now();
   const auto detector = vision::make_keypoint_model(model);
   VideoKeypointStats stats;
   double limb_confidence = 0;
-  for (const auto& seq : sequences) {
+  for (std::int64_t s = 0; s < dataset.num_sequences(); ++s) {
+    const std::int64_t frames = dataset.num_frames(s);
     std::vector<float> keypoints;
-    keypoints.reserve(seq.frames.size() * body::kNumKeypoints * 3);
+    keypoints.reserve(std::size_t(frames) * body::kNumKeypoints * 3);
     cv::Size frame_size;
-    for (std::size_t t = 0; t < seq.frames.size(); ++t) {
-      const cv::Mat frame = flow::read_frame(seq.frames[t], frame_size);
+    for (std::int64_t t = 0; t < frames; ++t) {
+      const cv::Mat frame = dataset.frame(s, t, frame_size);
       frame_size = frame.size();
-      flow::check_box_in_frame(seq, t, frame_size);
-      const auto& box = seq.boxes[t];
+      dataset.check_box_in_frame(s, t, frame_size);
+      const auto box = dataset.box(s, t);
       const auto person =
           detector->person_in(frame, vision::box_for_square(box.center, box.scale * 200.0));
       const auto spin = vision::coco_to_spin24(person.keypoints);
@@ -36,11 +36,9 @@ VideoKeypointStats detect_video_keypoints(const std::vector<flow::SequenceFrames
       ++stats.frames;
       if (on_frame) on_frame();
     }
-    const auto file = data::detected_keypoints_file(seq.dir, model);
+    const auto file = data::detected_keypoints_file(dataset.sequence_dir(s), model);
     std::filesystem::create_directories(file.parent_path());
-    write_npy(file, NpyArray::from_f32(
-                        {static_cast<std::int64_t>(seq.frames.size()), body::kNumKeypoints, 3},
-                        keypoints));
+    write_npy(file, NpyArray::from_f32({frames, body::kNumKeypoints, 3}, keypoints));
     ++stats.sequences;
   }
   if (stats.frames > 0)

@@ -8,9 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <vector>
 
-#include "motioncue/flow/precompute.h"
+#include "motioncue/data/video_dataset.h"
 
 namespace motioncue::infer {
 
@@ -21,10 +20,10 @@ struct VideoKeypointStats {
   double seconds = 0;
 };
 
-// Writes data::detected_keypoints_file(sequence, model) for every sequence (T x 24 x 3 float32,
-// frame pixels, written atomically, replacing an earlier one). Every box is checked against its
-// frame first. `on_frame` (may be empty) is called after each frame.
-VideoKeypointStats detect_video_keypoints(const std::vector<flow::SequenceFrames>& sequences,
+// Writes data::detected_keypoints_file(sequence, model) for every sequence of `dataset` (T x 24 x 3
+// float32, frame pixels, written atomically, replacing an earlier one). Every box is checked
+// against its frame first. `on_frame` (may be empty) is called after each frame.
+VideoKeypointStats detect_video_keypoints(const data::VideoDataset& dataset,
                                           const std::string& model,
                                           const std::function<void()>& on_frame = {});
 
