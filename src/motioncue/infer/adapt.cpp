@@ -11,6 +11,7 @@
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/train/curve_log.h"
 #include "motioncue/train/defaults.h"
+#include "motioncue/train/options.h"
 #include "motioncue/train/trainers.h"
 
 namespace motioncue::infer {
@@ -25,7 +26,7 @@ fs::path recorded_data(const nlohmann::json& meta, const fs::path& checkpoint) {
         .key("--labeled");
   Config trained(train::kTrainDefaults, "training defaults");
   trained.merge_yaml(meta["config"].get<std::string>(), checkpoint.string() + " (its config)");
-  const auto data = trained.get<std::string>("data");
+  const std::string data = train::BaselineOptions::from_config(trained).run.data;
   if (data.empty())
     throw Error("the checkpoint records no training data; name the labeled set")
         .file(checkpoint.string())
