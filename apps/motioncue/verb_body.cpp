@@ -12,16 +12,17 @@
 #include "motioncue/body/joint_sets.h"
 #include "motioncue/body/mesh_export.h"
 #include "motioncue/body/model_report.h"
-#include "motioncue/body/preview_render.h"
 #include "motioncue/core/error.h"
 #include "motioncue/core/files.h"
 #include "motioncue/core/npz.h"
 #include "motioncue/core/parse.h"
+#include "motioncue/geometry/preview_render.h"
 #include "verb.h"
 
 namespace {
 
 namespace b = motioncue::body;
+namespace g = motioncue::geometry;
 using motioncue::Error;
 
 b::BodyModel model_from(const std::string& file) {
@@ -241,21 +242,21 @@ void setup(CLI::App& app) {
     }
     auto f = model.faces().contiguous();
     auto fa = f.accessor<int64_t, 2>();
-    std::vector<b::PreviewMesh> previews;
+    std::vector<g::PreviewMesh> previews;
     for (const auto& v : meshes) {
-      b::PreviewMesh pm;
+      g::PreviewMesh pm;
       auto vd = v.to(torch::kCPU, torch::kDouble).contiguous();
       pm.vertices.assign(vd.data_ptr<double>(), vd.data_ptr<double>() + vd.numel());
       for (int64_t i = 0; i < f.size(0); ++i) pm.faces.push_back({fa[i][0], fa[i][1], fa[i][2]});
       if (*parts_r && model.part_labels().defined()) {
         auto labels = model.part_labels();
         for (int64_t i = 0; i < labels.size(0); ++i) {
-          pm.colors.push_back(b::part_color(labels[i].item<int64_t>()));
+          pm.colors.push_back(g::part_color(labels[i].item<int64_t>()));
         }
       }
       previews.push_back(std::move(pm));
     }
-    const cv::Mat image = b::render_preview(previews, *yaws_r, *size_r);
+    const cv::Mat image = g::render_preview(previews, *yaws_r, *size_r);
     std::vector<std::uint8_t> png;
     if (!cv::imencode(".png", image, png)) throw Error("cannot encode PNG").file(*out_r);
     motioncue::write_file_atomic(*out_r, png);

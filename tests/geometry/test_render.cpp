@@ -5,6 +5,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/geometry/flow_color.h"
 #include "motioncue/geometry/overlay.h"
+#include "motioncue/geometry/preview_render.h"
 #include "motioncue/geometry/primitives.h"
 #include "motioncue/geometry/renderer.h"
 
@@ -68,6 +69,37 @@ TEST(Renderer, LambertShadingAndVertexColours) {
   const auto dim = g::render(in, bg, grazing, 1);
   EXPECT_NEAR(dim.color.at<cv::Vec3b>(8, 8)[2], 0.35 * 255, 1.0);  // ambient only
   EXPECT_EQ(dim.color.at<cv::Vec3b>(8, 8)[0], 0);
+}
+
+TEST(Renderer, LightingDirectionPointsTowardsTheLightAndOneSidedIgnoresTheBack) {
+  // A white square facing the camera (outward normal -z). A light on the camera's side
+  // (direction -z, towards the light) lights it fully; a light behind it (+z) lights only its
+  // back: one-sided shading leaves the ambient term, two-sided shading cannot tell the two apart.
+  const Quad q(0, 0, 16, 16);
+  const std::vector<float> white(12, 1.0f);
+  const float normals[12] = {0, 0, -1, 0, 0, -1, 0, 0, -1, 0, 0, -1};
+  auto in = input_for(q, white.data());
+  in.normals_cam = normals;
+  const cv::Mat bg(16, 16, CV_8UC3, cv::Scalar::all(0));
+  auto grey = [&](cv::Vec3f direction, bool two_sided) {
+    g::Lighting light;
+    light.direction = direction;
+    light.two_sided = two_sided;
+    return g::render(in, bg, light, 1).color.at<cv::Vec3b>(8, 8)[1];
+  };
+  const int front = grey({0, 0, -1}, false), back = grey({0, 0, 1}, false);
+  EXPECT_EQ(front, 255);               // ambient + diffuse = 1
+  EXPECT_NEAR(back, 0.35 * 255, 1.0);  // ambient only
+  EXPECT_GT(front, back);
+  EXPECT_EQ(grey({0, 0, -1}, true), front);
+  EXPECT_EQ(grey({0, 0, 1}, true), front);
+  // 45 degrees: cos = 0.707 either way round; the direction need not be unit length.
+  EXPECT_NEAR(grey({0, 3, -3}, false), (0.35 + 0.65 * M_SQRT1_2) * 255, 1.0);
+  // The tint is an RGB gain of the light.
+  g::Lighting tinted;
+  tinted.direction = {0, 0, -1};
+  tinted.tint = {1.0f, 0.5f, 0.25f};
+  EXPECT_EQ(g::render(in, bg, tinted, 1).color.at<cv::Vec3b>(8, 8), cv::Vec3b(64, 128, 255));
 }
 
 TEST(Renderer, SolidTextureMovesWithTheSurface) {
@@ -184,4 +216,24 @@ TEST(Overlay, SideViewShowsTheDepthExtent) {
   int height = 0;
   for (int i = 0; i < 64; ++i) height += side.at<cv::Vec3b>(i, 32) != bg;
   EXPECT_GE(height, 39);
+}
+
+TEST(Preview, LitFromTheUpperLeftWithOneScaleForAllViews) {
+  // A unit sphere seen from the front and the side: two equal discs on white, brighter at the
+  // upper left (where the preview's light comes from) than at the lower right.
+  const auto s = g::icosphere(3);
+  g::PreviewMesh mesh;
+  mesh.vertices.assign(s.vertices.begin(), s.vertices.end());
+  for (int64_t f = 0; f < s.num_faces(); ++f)
+    mesh.faces.push_back({s.faces[3 * f], s.faces[3 * f + 1], s.faces[3 * f + 2]});
+  const cv::Mat image = g::render_preview({mesh}, {0, 90}, 64);
+  ASSERT_EQ(image.size(), cv::Size(128, 64));
+  const cv::Vec3b white(255, 255, 255);
+  for (int tile = 0; tile < 2; ++tile) {
+    int width = 0;
+    for (int j = 0; j < 64; ++j) width += image.at<cv::Vec3b>(32, 64 * tile + j) != white;
+    EXPECT_NEAR(width, 0.9 * 64, 2);
+    EXPECT_EQ(image.at<cv::Vec3b>(1, 64 * tile + 1), white);
+  }
+  EXPECT_GT(image.at<cv::Vec3b>(20, 20)[1], image.at<cv::Vec3b>(44, 44)[1] + 50);
 }

@@ -66,7 +66,10 @@ cv::Vec3d to_camera(const PinholeCamera& camera, const cv::Vec3d& p_world) {
 }
 
 cv::Point2d project(const PinholeCamera& camera, const cv::Vec3d& p_world) {
-  const cv::Vec3d c = to_camera(camera, p_world);
+  return project_camera_point(camera, to_camera(camera, p_world));
+}
+
+cv::Point2d project_camera_point(const PinholeCamera& camera, const cv::Vec3d& c) {
   return {camera.fx * c[0] / c[2] + camera.cx, camera.fy * c[1] / c[2] + camera.cy};
 }
 

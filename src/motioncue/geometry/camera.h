@@ -34,6 +34,8 @@ at::Tensor perspective_project(const at::Tensor& points_world, const PinholeCame
 // Plain versions for rendering and tests.
 cv::Vec3d to_camera(const PinholeCamera& camera, const cv::Vec3d& p_world);
 cv::Point2d project(const PinholeCamera& camera, const cv::Vec3d& p_world);
+// Pixel of a point already in the camera frame (the intrinsics alone).
+cv::Point2d project_camera_point(const PinholeCamera& camera, const cv::Vec3d& p_cam);
 // (u, v, z_cam) of every vertex; vertices: V x 3 floats (world), out: V x 3 floats.
 void project_screen(const PinholeCamera& camera, const float* vertices, int64_t num_vertices,
                     float* out);

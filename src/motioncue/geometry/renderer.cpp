@@ -1,5 +1,7 @@
 #include "motioncue/geometry/renderer.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -23,12 +25,30 @@ void check(const RenderInput& in, const cv::Mat& background, int supersample) {
     throw Error("a solid texture needs rest_positions").key("rest_positions");
 }
 
+// RGB albedo of the surface point with barycentric weights w on triangle tri.
+cv::Vec3f albedo(const RenderInput& in, const int64_t* tri, const float* w) {
+  if (in.solid_texture) {
+    cv::Vec3f rest(0, 0, 0);
+    int dominant = 0;
+    for (int k = 0; k < 3; ++k) {
+      rest += w[k] * cv::Vec3f(in.rest_positions + 3 * tri[k]);
+      if (w[k] > w[dominant]) dominant = k;
+    }
+    return in.solid_texture(rest, in.vertex_parts ? int(in.vertex_parts[tri[dominant]]) : -1);
+  }
+  if (!in.vertex_colors) return {0.75f, 0.75f, 0.75f};
+  cv::Vec3f colour(0, 0, 0);
+  for (int k = 0; k < 3; ++k) colour += w[k] * cv::Vec3f(in.vertex_colors + 3 * tri[k]);
+  return colour;
+}
+
 }  // namespace
 
 RenderOutput render(const RenderInput& in, const cv::Mat& background, const Lighting& light,
                     int supersample) {
   check(in, background, supersample);
   const int height = background.rows, width = background.cols, ss = supersample;
+  const int sh = height * ss, sw = width * ss;
   const int64_t nv = in.num_vertices;
 
   std::vector<float> scaled(in.screen_xyz, in.screen_xyz + 3 * nv);
@@ -39,7 +59,7 @@ RenderOutput render(const RenderInput& in, const cv::Mat& background, const Ligh
   RasterResult r;
   RasterOptions options;
   options.perspective_correct = in.perspective;
-  rasterize_into(scaled.data(), nv, in.faces, in.num_faces, height * ss, width * ss, options, r);
+  rasterize_into(scaled.data(), nv, in.faces, in.num_faces, sh, sw, options, r);
 
   std::vector<float> computed;
   const float* normals = in.normals_cam;
@@ -54,59 +74,48 @@ RenderOutput render(const RenderInput& in, const cv::Mat& background, const Ligh
   const float ll = float(cv::norm(l));
   l = ll > 0 ? l / ll : cv::Vec3f(0, 0, -1);
 
+  // Shaded subsamples (BGR, 0..255) and their coverage, box-filtered down below.
+  cv::Mat color(sh, sw, CV_32FC3, cv::Scalar::all(0)), cover(sh, sw, CV_32F, cv::Scalar(0));
+  for (int i = 0; i < sh; ++i) {
+    cv::Vec3f* color_row = color.ptr<cv::Vec3f>(i);
+    float* cover_row = cover.ptr<float>(i);
+    for (int j = 0; j < sw; ++j) {
+      const int64_t p = int64_t(i) * sw + j;
+      const int32_t f = r.face_id[p];
+      if (f < 0) continue;
+      const int64_t* tri = in.faces + 3 * int64_t(f);
+      const float* w = &r.bary[3 * p];
+      cv::Vec3f n(0, 0, 0);
+      for (int k = 0; k < 3; ++k) n += w[k] * cv::Vec3f(normals + 3 * tri[k]);
+      const float len = float(cv::norm(n));
+      if (len > 0) n /= len;
+      const float cosine = n.dot(l);
+      const float lambert = light.two_sided ? std::abs(cosine) : std::max(0.0f, cosine);
+      const float shade = light.ambient + light.diffuse * lambert;
+      const cv::Vec3f rgb = albedo(in, tri, w);
+      for (int c = 0; c < 3; ++c)  // images are BGR
+        color_row[j][c] = rgb[2 - c] * shade * light.tint[2 - c] * 255.0f;
+      cover_row[j] = 1.0f;
+    }
+  }
+  cv::Mat color_lo, cover_lo;
+  cv::resize(color, color_lo, cv::Size(width, height), 0, 0, cv::INTER_AREA);
+  cv::resize(cover, cover_lo, cv::Size(width, height), 0, 0, cv::INTER_AREA);
+
   RenderOutput out;
   out.color.create(height, width, CV_8UC3);
   out.mask.create(height, width, CV_8UC1);
-  const float inv_n = 1.0f / float(ss * ss);
-  const int sw = width * ss;
   for (int i = 0; i < height; ++i) {
     const cv::Vec3b* bg_row = background.ptr<cv::Vec3b>(i);
+    const cv::Vec3f* mesh_row = color_lo.ptr<cv::Vec3f>(i);
+    const float* cover_row = cover_lo.ptr<float>(i);
     cv::Vec3b* out_row = out.color.ptr<cv::Vec3b>(i);
     uint8_t* mask_row = out.mask.ptr<uint8_t>(i);
     for (int j = 0; j < width; ++j) {
-      cv::Vec3f sum(0, 0, 0);  // RGB
-      int covered = 0;
-      for (int si = 0; si < ss; ++si)
-        for (int sj = 0; sj < ss; ++sj) {
-          const int64_t p = int64_t(i * ss + si) * sw + (j * ss + sj);
-          const int32_t f = r.face_id[p];
-          if (f < 0) continue;
-          ++covered;
-          const int64_t* tri = in.faces + 3 * int64_t(f);
-          const float* b = &r.bary[3 * p];
-          cv::Vec3f n(0, 0, 0), colour(0.75f, 0.75f, 0.75f);
-          for (int k = 0; k < 3; ++k) {
-            const float* nk = normals + 3 * tri[k];
-            n += b[k] * cv::Vec3f(nk[0], nk[1], nk[2]);
-          }
-          const float nn = float(cv::norm(n));
-          const float lambert = nn > 0 ? std::abs(n.dot(l)) / nn : 1.0f;
-          if (in.solid_texture) {
-            cv::Vec3f rest(0, 0, 0);
-            int dominant = 0;
-            for (int k = 0; k < 3; ++k) {
-              const float* rk = in.rest_positions + 3 * tri[k];
-              rest += b[k] * cv::Vec3f(rk[0], rk[1], rk[2]);
-              if (b[k] > b[dominant]) dominant = k;
-            }
-            const int part = in.vertex_parts ? int(in.vertex_parts[tri[dominant]]) : -1;
-            colour = in.solid_texture(rest, part);
-          } else if (in.vertex_colors) {
-            colour = cv::Vec3f(0, 0, 0);
-            for (int k = 0; k < 3; ++k) {
-              const float* ck = in.vertex_colors + 3 * tri[k];
-              colour += b[k] * cv::Vec3f(ck[0], ck[1], ck[2]);
-            }
-          }
-          sum += colour * (light.ambient + light.diffuse * lambert);
-        }
-      const float cover = float(covered) * inv_n;
-      const cv::Vec3b bg = bg_row[j];
-      for (int c = 0; c < 3; ++c) {  // sum is RGB, images are BGR
-        const float mesh = std::clamp(sum[2 - c] * inv_n * 255.0f, 0.0f, 255.0f * cover);
-        out_row[j][c] = cv::saturate_cast<uint8_t>(mesh + (1.0f - cover) * float(bg[c]));
-      }
-      mask_row[j] = cv::saturate_cast<uint8_t>(cover * 255.0f);
+      const float a = cover_row[j];
+      for (int c = 0; c < 3; ++c)
+        out_row[j][c] = cv::saturate_cast<uint8_t>(mesh_row[j][c] + (1.0f - a) * bg_row[j][c]);
+      mask_row[j] = cv::saturate_cast<uint8_t>(a * 255.0f);
     }
   }
   return out;

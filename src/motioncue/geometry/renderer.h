@@ -1,5 +1,6 @@
-// Shaded, anti-aliased rendering of a mesh over a background (Lambert + ambient), with a person
-// mask. Colours come from per-vertex colours or from a solid texture evaluated at the rest-pose
+// The one shader of motioncue: Lambert + ambient shading of a rasterised mesh over a background,
+// anti-aliased, with a person mask. Callers (overlays, the synthetic benchmark, the body
+// preview) supply colours only: per-vertex colours or a solid texture evaluated at the rest-pose
 // surface point, so the texture moves with the body (what optical flow needs).
 #pragma once
 
@@ -29,9 +30,18 @@ struct RenderInput {
   const float* positions_cam = nullptr;   // V x 3 camera-frame positions, optional (normals)
 };
 
+// One directional light plus ambient light, PyTorch3D's convention: `direction` points from the
+// surface TOWARDS the light, in the camera frame (x right, y down, z forward, so -z points back
+// at the camera); it need not be unit length. A surface of colour c and unit normal n gets
+//   c * (ambient + diffuse * lambert) * tint,
+// lambert = |n . l| when two_sided (face orientation and winding do not matter: overlays of
+// meshes of any winding), else max(0, n . l), which needs outward normals (a surface facing away
+// from the light gets the ambient term only).
 struct Lighting {
-  cv::Vec3f direction{0.3f, -0.5f, -1.0f};  // towards the light, camera frame (y down, z forward)
-  float ambient = 0.35f, diffuse = 0.65f;   // two-sided: |n . l|
+  cv::Vec3f direction{0.3f, -0.5f, -1.0f};  // default: from above, right, on the camera's side
+  float ambient = 0.35f, diffuse = 0.65f;
+  cv::Vec3f tint{1.0f, 1.0f, 1.0f};  // RGB gain of the light
+  bool two_sided = true;
 };
 
 struct RenderOutput {
@@ -39,8 +49,9 @@ struct RenderOutput {
   cv::Mat mask;   // CV_8UC1 coverage 0..255 (fraction of covered subsamples)
 };
 
-// Renders at supersample x the background's size and averages supersample^2 subsamples per
-// pixel. The background sets the output size.
+// Renders at supersample x the background's size and box-filters the shaded subsamples (and
+// their coverage) down; a pixel is the filtered mesh colour plus (1 - coverage) x background.
+// The background sets the output size.
 RenderOutput render(const RenderInput& input, const cv::Mat& background, const Lighting& light = {},
                     int supersample = 2);
 

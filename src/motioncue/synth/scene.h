@@ -7,30 +7,16 @@
 #include <random>
 #include <vector>
 
+#include "motioncue/geometry/camera.h"
+#include "motioncue/geometry/renderer.h"
 #include "motioncue/synth/body_pose.h"
 #include "motioncue/synth/spec.h"
 
 namespace motioncue::synth {
 
-// World (y up) to camera (OpenCV: x right, y down, z forward) for one frame.
-struct FrameCamera {
-  double fx = 1, fy = 1, cx = 0, cy = 0;
-  cv::Matx33d R = cv::Matx33d::eye();  // x_cam = R * (x_world - C)
-  cv::Vec3d C{0, 0, 0};
-  cv::Vec3d to_camera(const cv::Vec3d& x_world) const { return R * (x_world - C); }
-  cv::Point2d project(const cv::Vec3d& x_cam) const {
-    return {fx * x_cam[0] / x_cam[2] + cx, fy * x_cam[1] / x_cam[2] + cy};
-  }
-};
-
-struct LightSetup {
-  float ambient = 0.5f, diffuse = 0.5f;
-  cv::Vec3f direction{0, 0, 1};  // camera frame, pointing from the light towards the scene
-  cv::Vec3f tint{1, 1, 1};       // BGR gain of the light
-};
-
 struct ShotCameras {
-  std::vector<FrameCamera> frames;
+  // World (y up) to camera (OpenCV: x right, y down, z forward), one per frame.
+  std::vector<geometry::PinholeCamera> frames;
   std::vector<cv::Point2d> background_shift;  // pixels, frame t relative to frame 0
   bool moving = false;
   double distance = 0;  // camera to the target point, metres
@@ -44,7 +30,8 @@ struct ShotCameras {
 ShotCameras place_cameras(const SynthSpec& spec, const std::vector<BodyPose>& poses,
                           bool allow_motion, std::mt19937_64& rng);
 
-LightSetup sample_lighting(const SynthSpec& spec, std::mt19937_64& rng);
+// Ambient + one directional light from the camera's side and above, tinted; one-sided.
+geometry::Lighting sample_lighting(const SynthSpec& spec, std::mt19937_64& rng);
 
 // Betas ~ N(0, 1), clipped to +-clip.
 std::vector<float> sample_betas(std::mt19937_64& rng, int count, double clip);

@@ -9,30 +9,11 @@
 #include <limits>
 
 #include "motioncue/body/body_model.h"
-#include "motioncue/geometry/rasterizer.h"
-#include "motioncue/synth/body_render.h"
+#include "motioncue/geometry/ground_truth_flow.h"
+#include "motioncue/geometry/renderer.h"
 
 namespace motioncue::synth {
 namespace {
-
-std::vector<float> vertex_normals(const float* v, std::int64_t nv, const std::int64_t* f,
-                                  std::int64_t nf) {
-  std::vector<float> n(nv * 3, 0.0f);
-  for (std::int64_t i = 0; i < nf; ++i) {
-    const std::int64_t a = f[3 * i], b = f[3 * i + 1], c = f[3 * i + 2];
-    const cv::Vec3f pa(v + 3 * a), pb(v + 3 * b), pc(v + 3 * c);
-    const cv::Vec3f fn = (pb - pa).cross(pc - pa);  // area weighted
-    for (std::int64_t k : {a, b, c})
-      for (int d = 0; d < 3; ++d) n[3 * k + d] += fn[d];
-  }
-  for (std::int64_t i = 0; i < nv; ++i) {
-    cv::Vec3f x(&n[3 * i]);
-    const float len = static_cast<float>(cv::norm(x));
-    if (len > 0)
-      for (int d = 0; d < 3; ++d) n[3 * i + d] /= len;
-  }
-  return n;
-}
 
 cv::Mat shifted_background(const cv::Mat& big, int margin, const cv::Point2d& shift, int w, int h) {
   // Frame t shows the background point seen at p - shift in frame 0.
@@ -61,21 +42,44 @@ bool occluded(const Occluder& occ, double x, double y) {
   return occ.alpha.at<float>(i, j) >= 0.5f;
 }
 
-// Exact flow, also NaN where an occluder hides the pixel in frame 1 or the point in frame 2.
-cv::Mat masked_flow(const geometry::RasterResult& r1, const geometry::RasterResult& r2,
-                    const float* cam2, const FrameCamera& camera2, const BodyAssets& a,
-                    const Occluder& occ) {
-  cv::Mat flow = exact_flow(r1, r2, cam2, camera2, a.faces.data());
-  if (occ.alpha.empty()) return flow;
+// geometry's exact flow from screen1 to screen2, NaN where frame 1 shows no body there, where
+// that surface point is hidden in frame 2 or leaves the image, or where an occluder covers the
+// pixel in frame 1 or the point in frame 2.
+cv::Mat exact_flow(const float* screen1, const float* screen2, const BodyAssets& a, int height,
+                   int width, const Occluder& occ) {
+  const geometry::GroundTruthFlow gt =
+      geometry::ground_truth_flow(screen1, screen2, a.num_vertices, a.faces.data(), a.num_faces,
+                                  height, width, /*perspective_correct=*/true);
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  for (int i = 0; i < flow.rows; ++i)
-    for (int j = 0; j < flow.cols; ++j) {
-      cv::Vec2f& f = flow.at<cv::Vec2f>(i, j);
-      if (!std::isfinite(f[0])) continue;
+  cv::Mat flow(height, width, CV_32FC2, cv::Scalar(nan, nan));
+  for (int i = 0; i < height; ++i)
+    for (int j = 0; j < width; ++j) {
+      if (!gt.visible_in_2.at<std::uint8_t>(i, j)) continue;
+      const cv::Vec2f f = gt.flow.at<cv::Vec2f>(i, j);
       if (occluded(occ, j + 0.5, i + 0.5) || occluded(occ, j + 0.5 + f[0], i + 0.5 + f[1]))
-        f = cv::Vec2f(nan, nan);
+        continue;
+      flow.at<cv::Vec2f>(i, j) = f;
     }
   return flow;
+}
+
+// The body's solid textures (appearance.h) shaded by geometry's renderer over the background.
+cv::Mat render_body(const float* screen, const float* positions_cam, const BodyAssets& a,
+                    const Subject& subject, const geometry::Lighting& light,
+                    const cv::Mat& background, int supersample) {
+  geometry::RenderInput in;
+  in.screen_xyz = screen;
+  in.num_vertices = a.num_vertices;
+  in.faces = a.faces.data();
+  in.num_faces = a.num_faces;
+  in.positions_cam = positions_cam;
+  in.rest_positions = a.rest_vertices.data();
+  in.vertex_parts = subject.regions.data();
+  in.solid_texture = [&subject](const cv::Vec3f& rest, int region) {
+    const cv::Vec3f bgr = surface_color(subject.appearance, rest, region);
+    return cv::Vec3f(bgr[2], bgr[1], bgr[0]);
+  };
+  return geometry::render(in, background, light, supersample).color;
 }
 
 }  // namespace
@@ -141,10 +145,9 @@ ShotOutput render_shot(const BodyAssets& a, const ShotInput& in, std::mt19937_64
 
   out.pose = pose72;
   std::vector<std::vector<float>> screens(T, std::vector<float>(V * 3));
-  std::vector<std::vector<float>> cam_vertices(T);
   for (int t = 0; t < T; ++t) {
-    const FrameCamera& cam = in.cameras.frames[t];
-    const cv::Vec3d pelvis = cam.to_camera(in.poses[t].root_position);
+    const geometry::PinholeCamera& cam = in.cameras.frames[t];
+    const cv::Vec3d pelvis = geometry::to_camera(cam, in.poses[t].root_position);
     const cv::Vec3d trans = pelvis - cv::Vec3d(jp[t * 72], jp[t * 72 + 1], jp[t * 72 + 2]);
     for (int k = 0; k < 3; ++k) out.trans.push_back(trans[k]);
     for (float b : in.subject->betas) out.betas.push_back(b);
@@ -157,7 +160,7 @@ ShotOutput render_shot(const BodyAssets& a, const ShotInput& in, std::mt19937_64
     for (std::int64_t i = 0; i < V; ++i) {
       const float* p = vp + (t * V + i) * 3;
       const cv::Vec3d x(p[0] + trans[0], p[1] + trans[1], p[2] + trans[2]);
-      const cv::Point2d uv = cam.project(x);
+      const cv::Point2d uv = geometry::project_camera_point(cam, x);
       s[3 * i] = static_cast<float>(uv.x);
       s[3 * i + 1] = static_cast<float>(uv.y);
       s[3 * i + 2] = static_cast<float>(x[2]);
@@ -166,7 +169,7 @@ ShotOutput render_shot(const BodyAssets& a, const ShotInput& in, std::mt19937_64
     for (int k = 0; k < 24; ++k) {
       const float* p = kp + (t * 24 + k) * 3;
       const cv::Vec3d x(p[0] + trans[0], p[1] + trans[1], p[2] + trans[2]);
-      const cv::Point2d uv = cam.project(x);
+      const cv::Point2d uv = geometry::project_camera_point(cam, x);
       for (int d = 0; d < 3; ++d) out.joints3d.push_back(x[d]);
       const bool inside = x[2] > 0 && uv.x >= 0 && uv.y >= 0 && uv.x < in.width && uv.y < in.height;
       out.joints2d.push_back(uv.x);
@@ -180,39 +183,24 @@ ShotOutput render_shot(const BodyAssets& a, const ShotInput& in, std::mt19937_64
     out.center.push_back(c.x), out.center.push_back(c.y);
     out.scale.push_back(scale);
 
-    std::vector<float>& xyz = cam_vertices[t];
-    xyz.resize(V * 3);
+    if (!in.render) continue;
+    std::vector<float> xyz(V * 3);  // camera frame, for the normals
     for (std::int64_t i = 0; i < V; ++i)
       for (int d = 0; d < 3; ++d)
         xyz[3 * i + d] = vp[(t * V + i) * 3 + d] + static_cast<float>(trans[d]);
-    if (!in.render) continue;
-    const std::vector<float> normals = vertex_normals(xyz.data(), V, a.faces.data(), a.num_faces);
-    BodySurface surface;
-    surface.screen = s.data();
-    surface.normals = normals.data();
-    surface.rest = a.rest_vertices.data();
-    surface.regions = in.subject->regions.data();
-    surface.num_vertices = V;
-    surface.faces = a.faces.data();
-    surface.num_faces = a.num_faces;
     const cv::Mat bg = shifted_background(in.background, in.margin, in.cameras.background_shift[t],
                                           in.width, in.height);
-    out.images.push_back(composite(
-        render_body(surface, in.subject->appearance, in.light, bg, in.supersample), in.occluder));
+    out.images.push_back(
+        composite(render_body(s.data(), xyz.data(), a, *in.subject, in.light, bg, in.supersample),
+                  in.occluder));
   }
 
   if (in.flow) {
-    std::vector<geometry::RasterResult> rasters(T);
-    geometry::RasterOptions options;
-    options.perspective_correct = true;
-    for (int t = 0; t < T; ++t)
-      geometry::rasterize_into(screens[t].data(), V, a.faces.data(), a.num_faces, in.height,
-                               in.width, options, rasters[t]);
     for (int t = 0; t + 1 < T; ++t) {
-      out.flow_forward.push_back(masked_flow(rasters[t], rasters[t + 1], cam_vertices[t + 1].data(),
-                                             in.cameras.frames[t + 1], a, in.occluder));
-      out.flow_backward.push_back(masked_flow(rasters[t + 1], rasters[t], cam_vertices[t].data(),
-                                              in.cameras.frames[t], a, in.occluder));
+      out.flow_forward.push_back(exact_flow(screens[t].data(), screens[t + 1].data(), a, in.height,
+                                            in.width, in.occluder));
+      out.flow_backward.push_back(exact_flow(screens[t + 1].data(), screens[t].data(), a, in.height,
+                                             in.width, in.occluder));
       double sum = 0;
       std::int64_t n = 0;
       const cv::Mat& f = out.flow_forward.back();

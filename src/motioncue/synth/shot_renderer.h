@@ -46,7 +46,7 @@ struct ShotInput {
   cv::Mat background;  // CV_8UC3, larger than the frame by `margin` on each side
   int margin = 0;
   Occluder occluder;  // empty alpha: none
-  LightSetup light;
+  geometry::Lighting light;
   int width = 0, height = 0, supersample = 2;
   bool render = true;  // false: annotations only (resuming a labeled image already written)
   bool flow = false;   // compute ground-truth flow between adjacent frames
