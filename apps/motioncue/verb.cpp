@@ -147,4 +147,50 @@ void print_training_result(const train::TrainSummary& summary, const std::string
             << summary.best_step << "; checkpoint " << summary.best_checkpoint.string() << "\n";
 }
 
+void add_training_verb(CLI::App& app, const TrainingVerb& verb) {
+  struct Options {
+    ConfigOptions config;
+    std::string out, resume;
+    int stop_after = 0;
+  };
+  auto o = std::make_shared<Options>();
+  add_config_options(app, o->config);
+  for (const auto& setting : verb.settings)
+    app.add_option_function<std::string>(
+        setting.flag,
+        [o, key = std::string(setting.key)](const std::string& value) {
+          o->config.overrides.push_back(key + "=" + value);
+        },
+        std::string(setting.help) + " (same as --set " + setting.key + "=...)");
+  app.add_option("--out", o->out, "new run folder (must not exist or be empty)");
+  app.add_option("--resume", o->resume,
+                 "continue an interrupted run in this folder from its last checkpoint, with its "
+                 "recorded settings");
+  app.add_option("--stop-after", o->stop_after,
+                 "stop after this step, leaving a run that --resume continues");
+  app.callback([o, verb, &app] {
+    train::TrainSummary summary;
+    if (o->resume.empty()) {
+      if (o->out.empty()) throw Error(verb.name + " needs --out RUN (a new run) or --resume RUN");
+      const Config config = resolve_config(verb.defaults_yaml, verb.name, o->config);
+      verb.check(config);
+      run_training_in_new_folder(o->out, config, [&](const RunDir& run, distributed::Group* group) {
+        summary = verb.run(config, run, {false, o->stop_after, group});
+      });
+    } else {
+      bool settings_given = false;
+      for (const auto* option : app.get_options())
+        if (option->get_name() != "--resume" && option->get_name() != "--stop-after" &&
+            option->get_name() != "--help" && option->count() > 0)
+          settings_given = true;
+      resume_training(o->resume, verb.defaults_yaml, verb.name, settings_given,
+                      [&](const Config& config, const RunDir& run, distributed::Group* group,
+                          const std::filesystem::path& from) {
+                        summary = verb.run(config, run, {true, o->stop_after, group, from});
+                      });
+    }
+    print_training_result(summary, verb.name, o->resume.empty() ? o->out : o->resume);
+  });
+}
+
 }  // namespace motioncue::cli

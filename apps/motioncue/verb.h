@@ -15,7 +15,8 @@
 
 namespace motioncue::train {
 struct TrainSummary;
-}
+struct TrainControl;
+}  // namespace motioncue::train
 namespace motioncue::distributed {
 class Group;
 }
@@ -85,5 +86,23 @@ ResumedRun open_run_to_resume(const std::string& folder, const std::string& defa
 // for a run stopped early, how to continue it.
 void print_training_result(const train::TrainSummary& summary, const std::string& verb,
                            const std::string& folder);
+
+// A training verb's command line. Options: --config, --set, --out RUN (a new run, its settings
+// checked by `check` before the folder is made), --resume RUN (the recorded settings; any other
+// option is refused), --stop-after N, and `settings`: shortcuts that each set one key as --set
+// does. `run` trains; the result is printed as print_training_result says.
+struct SettingOption {
+  const char* flag;  // CLI11 names, e.g. "--w-flow,--flow-weight"
+  const char* key;
+  const char* help;
+};
+struct TrainingVerb {
+  std::string name;  // as the user types it: "train", "temporal train"
+  const char* defaults_yaml;
+  std::vector<SettingOption> settings;
+  std::function<void(const Config&)> check;
+  std::function<train::TrainSummary(const Config&, const RunDir&, const train::TrainControl&)> run;
+};
+void add_training_verb(CLI::App& app, const TrainingVerb& verb);
 
 }  // namespace motioncue::cli

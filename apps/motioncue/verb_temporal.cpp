@@ -55,85 +55,30 @@ fs::path split_dir(const std::string& data, const std::string& split) {
   return fs::is_directory(dir / split) ? dir / split : dir;
 }
 
-// `temporal train`'s shortcuts: each option sets one key of kTemporalDefaults, as --set does.
-struct SettingOption {
-  const char* flag;
-  const char* key;
-  const char* help;
-};
-constexpr SettingOption kTrainOptions[] = {
-    {"--init", "init", "network checkpoint the context serves"},
-    {"--data", "data", "benchmark root (unlabeled, val and labeled splits under it)"},
-    {"--seed", "seed", "seed"},
-    {"--device", "device", "auto, cpu or cuda"},
-    {"--body-model", "body_model", "body model file (default: the built-in open body model)"},
-    {"--keypoint-regressor", "keypoint_regressor", "keypoint regressor .npy for --body-model"},
-    {"--frames", "temporal.frames", "k, context frames"},
-    {"--steps", "temporal.steps", "training steps"},
-    {"--batch-size", "temporal.batch_size", "clips per step"},
-    {"--lr-context", "temporal.lr_context", "context network learning rate"},
-    {"--lr-network", "temporal.lr_network", "image network learning rate (0 = frozen)"},
-    {"--w-flow,--flow-weight", "temporal.w_flow", "weight of the forward flow term"},
-    {"--context-anchor", "temporal.context_anchor",
-     "weight of the pull towards the single-frame prediction"},
-    {"--flow", "temporal.flow", "flow estimator name, or oracle"},
-    {"--flow-cache", "temporal.flow_cache", "flow cache folder (empty: none)"},
-};
-
 void add_train(CLI::App& app) {
-  struct Options {
-    mc::cli::ConfigOptions config;
-    std::string out, resume;
-    int stop_after = 0;
-  };
-  auto o = std::make_shared<Options>();
-  auto* sub = app.add_subcommand(
-      "train", "Train the temporal context on unlabeled video (settings: kTemporalDefaults)");
-  mc::cli::add_config_options(*sub, o->config);
-  for (const auto& option : kTrainOptions)
-    sub->add_option_function<std::string>(
-        option.flag,
-        [o, key = std::string(option.key)](const std::string& value) {
-          o->config.overrides.push_back(key + "=" + value);
-        },
-        std::string(option.help) + " (same as --set " + option.key + "=...)");
-  sub->add_option("--out", o->out,
-                  "new run folder (best.ckpt + best_context.pt, last.ckpt + last_context.pt, "
-                  "curves.csv); must not exist or be empty");
-  sub->add_option("--resume", o->resume,
-                  "continue a run stopped by --stop-after in this folder, with its recorded "
-                  "settings");
-  sub->add_option("--stop-after", o->stop_after,
-                  "stop after this step, leaving a run that --resume continues");
-  sub->callback([o, sub] {
-    mc::train::TrainSummary summary;
-    if (o->resume.empty()) {
-      if (o->out.empty())
-        throw mc::Error("temporal train needs --out RUN (a new run) or --resume RUN");
-      const auto config =
-          mc::cli::resolve_config(mc::train::kTemporalDefaults, "temporal train", o->config);
-      mc::train::TemporalOptions::from_config(config).check();
-      mc::cli::run_training_in_new_folder(
-          o->out, config, [&](const mc::RunDir& run, mc::distributed::Group* group) {
-            summary = mc::train::run_temporal_training(config, run, {false, o->stop_after, group});
-          });
-    } else {
-      bool settings_given = false;
-      for (const auto* option : sub->get_options())
-        if (option->get_name() != "--resume" && option->get_name() != "--stop-after" &&
-            option->get_name() != "--help" && option->count() > 0)
-          settings_given = true;
-      mc::cli::resume_training(
-          o->resume, mc::train::kTemporalDefaults, "temporal train", settings_given,
-          [&](const mc::Config& config, const mc::RunDir& run, mc::distributed::Group* group,
-              const fs::path& from) {
-            summary =
-                mc::train::run_temporal_training(config, run, {true, o->stop_after, group, from});
-          });
-    }
-    mc::cli::print_training_result(summary, "temporal train",
-                                   o->resume.empty() ? o->out : o->resume);
-  });
+  auto* sub = app.add_subcommand("train", "Train the temporal context on unlabeled video");
+  mc::cli::add_training_verb(
+      *sub,
+      {"temporal train",
+       mc::train::kTemporalDefaults,
+       {{"--init", "init", "network checkpoint the context serves"},
+        {"--data", "data", "benchmark root (unlabeled, val and labeled splits under it)"},
+        {"--seed", "seed", "seed"},
+        {"--device", "device", "auto, cpu or cuda"},
+        {"--body-model", "body_model", "body model file (default: the built-in open body model)"},
+        {"--keypoint-regressor", "keypoint_regressor", "keypoint regressor .npy for --body-model"},
+        {"--frames", "temporal.frames", "k, context frames"},
+        {"--steps", "temporal.steps", "training steps"},
+        {"--batch-size", "temporal.batch_size", "clips per step"},
+        {"--lr-context", "temporal.lr_context", "context network learning rate"},
+        {"--lr-network", "temporal.lr_network", "image network learning rate (0 = frozen)"},
+        {"--w-flow,--flow-weight", "temporal.w_flow", "weight of the forward flow term"},
+        {"--context-anchor", "temporal.context_anchor",
+         "weight of the pull towards the single-frame prediction"},
+        {"--flow", "temporal.flow", "flow estimator name, or oracle"},
+        {"--flow-cache", "temporal.flow_cache", "flow cache folder (default <data>/.flow_cache)"}},
+       [](const mc::Config& config) { mc::train::TemporalOptions::from_config(config).check(); },
+       mc::train::run_temporal_training});
 }
 
 void add_eval(CLI::App& app) {

@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 using flow::FlowCache;
 using flow::make_flow_estimator;
 using motioncue::testing::kNaN;
+using motioncue::testing::write_truth;
 
 TEST(Precompute, FillsTheCacheThenHitsAndNoticesChangedFrames) {
   testing::TempDir dir;
@@ -149,27 +150,6 @@ TEST(Precompute, UnusableBoxesAreRefusedNamingTheKey) {
       flow::compute_pair_flow(frame, frame, {{nan, 24}, 0.24}, 32, *estimator, &cache, "a", "b"),
       Error);
   EXPECT_TRUE(fs::is_empty(dir / "cache"));
-}
-
-void write_truth(const std::filesystem::path& seq, int frame, cv::Size size, cv::Vec2f v) {
-  std::vector<float> values;
-  for (int y = 0; y < size.height; ++y)
-    for (int x = 0; x < size.width; ++x) {
-      const bool hole = x >= 20 && x < 40 && y < 20;  // "no body" there
-      values.push_back(hole ? kNaN : v[0]);
-      values.push_back(hole ? kNaN : v[1]);
-    }
-  NpyArray f32 = NpyArray::from_f32({size.height, size.width, 2}, values), f16;
-  f16.dtype = DType::kF16;
-  f16.shape = f32.shape;
-  for (float x : values) {
-    const std::uint16_t h = float_to_half(x);
-    f16.bytes.push_back(std::uint8_t(h & 0xff));
-    f16.bytes.push_back(std::uint8_t(h >> 8));
-  }
-  char name[32];
-  std::snprintf(name, sizeof name, "fw_%06d.npy", frame);
-  write_npy(seq / "flow" / name, f16);
 }
 
 TEST(OracleEvaluation, EstimatorAgainstExactFlowAtGapsOneAndTwo) {

@@ -1,5 +1,5 @@
 // Writes a tiny video sequence in the docs/FORMATS.md layout: frames/%06d.png moving by a known
-// translation per frame, and annotations.npz with one box per frame.
+// translation per frame, and annotations.npz with one box per frame; and its exact flow files.
 #pragma once
 
 #include <opencv2/imgcodecs.hpp>
@@ -7,7 +7,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <vector>
 
+#include "motioncue/core/npy.h"
 #include "motioncue/core/npz.h"
 #include "texture.h"
 
@@ -47,6 +50,30 @@ inline void set_sequence_box(const std::filesystem::path& dir, std::size_t t, do
   ann.set("center", NpyArray::from_f64({std::int64_t(scales.size()), 2}, center));
   ann.set("scale", NpyArray::from_f64({std::int64_t(scales.size())}, scales));
   write_npz(dir / "annotations.npz", ann);
+}
+
+// The sequence's exact forward flow file of `frame` (flow/fw_%06d.npy, float16): `v` everywhere
+// except a 20 x 20 "no body" hole of NaN at x in [20, 40), y in [0, 20).
+inline void write_truth(const std::filesystem::path& seq, int frame, cv::Size size, cv::Vec2f v) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> values;
+  for (int y = 0; y < size.height; ++y)
+    for (int x = 0; x < size.width; ++x) {
+      const bool hole = x >= 20 && x < 40 && y < 20;
+      values.push_back(hole ? nan : v[0]);
+      values.push_back(hole ? nan : v[1]);
+    }
+  NpyArray f16;
+  f16.dtype = DType::kF16;
+  f16.shape = {size.height, size.width, 2};
+  for (float x : values) {
+    const std::uint16_t h = float_to_half(x);
+    f16.bytes.push_back(std::uint8_t(h & 0xff));
+    f16.bytes.push_back(std::uint8_t(h >> 8));
+  }
+  char name[32];
+  std::snprintf(name, sizeof name, "fw_%06d.npy", frame);
+  write_npy(seq / "flow" / name, f16);
 }
 
 }  // namespace motioncue::testing

@@ -109,7 +109,7 @@ temporal:
   w_flow: 0.01         # the forward flow term between the clip's last two frames
   context_anchor: 1.0  # pull of the context's prediction towards the single-frame one
   flow: oracle         # an estimator name, or oracle
-  flow_cache: ""       # folder of the flow cache; empty: no cache
+  flow_cache: ""       # folder of the flow cache; empty: <data>/.flow_cache
   unlabeled_split: unlabeled  # under the data root, or an absolute path
   grad_clip: 0.0       # largest global gradient norm (0 = no clipping)
   workers: 2

@@ -128,7 +128,7 @@ struct TemporalOptions {
   double lr_context = 1.0e-4;
   double lr_network = 0.0;  // 0: the image network is frozen
   std::string flow = "oracle";
-  std::string flow_cache;  // empty: none
+  std::string flow_cache;  // empty: <data>/.flow_cache
   std::string unlabeled_split = "unlabeled";
   double grad_clip = 0.0;
   int workers = 2;

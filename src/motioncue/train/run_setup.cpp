@@ -9,6 +9,7 @@
 #include "motioncue/core/error.h"
 #include "motioncue/core/seed.h"
 #include "motioncue/data/labeled_dataset.h"
+#include "motioncue/flow/flow_cache.h"
 #include "motioncue/train/options.h"
 
 namespace motioncue::train {
@@ -93,6 +94,11 @@ std::vector<std::int64_t> labeled_subset(const LabeledSubsetOptions& subset,
         .expected("a subset with at least one labeled image")
         .found(std::to_string(count) + " images without labels");
   return indices;
+}
+
+std::filesystem::path flow_cache_dir(const std::string& setting,
+                                     const std::filesystem::path& root) {
+  return setting.empty() ? flow::default_flow_cache(root) : std::filesystem::path(setting);
 }
 
 }  // namespace motioncue::train

@@ -38,6 +38,9 @@ struct OpenedRun {
   std::filesystem::path root;
 };
 OpenedRun open_run(const RunOptions& run);
+// The flow cache a run reads and fills: the named folder, or the benchmark's default one
+// (flow::default_flow_cache) when `setting` is empty.
+std::filesystem::path flow_cache_dir(const std::string& setting, const std::filesystem::path& root);
 // How many of `available` labeled images a run uses: labeled.fraction (a share in (0, 1],
 // rounded, at least 1) when set, else labeled.count (-1 = all). Throws Error naming the key for
 // a value out of range.

@@ -13,7 +13,6 @@
 #include "motioncue/data/labeled_loader.h"
 #include "motioncue/data/pair_sampler.h"
 #include "motioncue/data/video_dataset.h"
-#include "motioncue/flow/flow_cache.h"
 #include "motioncue/losses/flow_consistency.h"
 #include "motioncue/losses/supervised.h"
 #include "motioncue/model/checkpoint.h"
@@ -29,15 +28,6 @@
 #include "motioncue/train/unlabeled_step.h"
 
 namespace motioncue::train {
-
-namespace {
-
-std::filesystem::path flow_cache_dir(const RefineOptions& o, const std::filesystem::path& root) {
-  return o.flow_cache.empty() ? flow::default_flow_cache(root)
-                              : std::filesystem::path(o.flow_cache);
-}
-
-}  // namespace
 
 TrainSummary run_refinement(const Config& config, const RunDir& run, TrainControl control) {
   const RefineOptions o = RefineOptions::from_config(config);
@@ -95,9 +85,9 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
         std::make_unique<data::VideoDataset>(data::VideoDataset::open(root / o.unlabeled_split));
     if (o.w_keypoints > 0) unlabeled->use_detected_keypoints(o.keypoints);
     pair_loader = std::make_unique<data::PairLoader>(
-        *unlabeled, o.pair_batch, resolution, o.gap, o.flow, flow_cache_dir(o, root), o.color_gains,
-        derive_seed(o.run.seed, "pairs"), o.workers, o.unlabeled_sequences, flow_loss.resolution,
-        start.step, shard);
+        *unlabeled, o.pair_batch, resolution, o.gap, o.flow, flow_cache_dir(o.flow_cache, root),
+        o.color_gains, derive_seed(o.run.seed, "pairs"), o.workers, o.unlabeled_sequences,
+        flow_loss.resolution, start.step, shard);
     if (o.w_keypoints > 0 && !unlabeled->has_detected_keypoints())
       throw Error("the 2D keypoint term needs detector keypoints on the unlabeled frames")
           .file((root / o.unlabeled_split).string())

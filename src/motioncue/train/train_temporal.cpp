@@ -177,9 +177,9 @@ TrainSummary run_temporal_training(const Config& config, const RunDir& run, Trai
 
   const ResumePoint start = start_point(run, control, o.steps, trainable, optimizer, selector);
   const data::Shard shard = join_data_parallel(control, trainable);
-  const std::filesystem::path flow_cache = o.flow_cache;
-  data::PairLoader pairs(unlabeled, o.batch_size, resolution, 1, o.flow, flow_cache, false,
-                         o.run.seed, o.workers, -1, -1, start.step, shard);
+  data::PairLoader pairs(unlabeled, o.batch_size, resolution, 1, o.flow,
+                         flow_cache_dir(o.flow_cache, root), false, o.run.seed, o.workers, -1, -1,
+                         start.step, shard);
   std::unique_ptr<data::LabeledLoader> labeled_loader;
   if (labeled)
     labeled_loader = std::make_unique<data::LabeledLoader>(
