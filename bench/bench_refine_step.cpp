@@ -27,6 +27,7 @@
 #include "motioncue/data/pair_sampler.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/losses/flow_consistency.h"
+#include "motioncue/losses/labeled_batch_loss.h"
 #include "motioncue/losses/projected_pair.h"
 #include "motioncue/losses/supervised.h"
 #include "motioncue/model/network.h"
@@ -299,7 +300,7 @@ void BM_6_WholeStep(benchmark::State& state) {
   for (auto _ : state) {
     const d::LabeledBatch lb = draw ? s.labeled->next() : s.labeled_batch;
     const mc::losses::SupervisedTerms sup =
-        mc::train::supervised_forward(s.network, data().body, lb, mc::losses::SupervisedWeights{});
+        mc::losses::supervised_forward(s.network, data().body, lb, mc::losses::SupervisedWeights{});
     std::map<std::string, double> logged;
     logged["supervised"] = sup.total.item<double>();
     const d::PairBatch pb = draw ? s.pairs->next() : s.pair_batch;

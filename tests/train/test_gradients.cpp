@@ -5,9 +5,9 @@
 
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/labeled_loader.h"
+#include "motioncue/losses/labeled_batch_loss.h"
 #include "motioncue/losses/supervised.h"
 #include "motioncue/model/network.h"
-#include "motioncue/train/batch_forward.h"
 #include "tiny_benchmark.h"
 
 namespace mm = motioncue::model;
@@ -19,7 +19,7 @@ TEST(SupervisedGradients, OneBackwardPassReachesEveryParameter) {
   const md::LabeledBatch batch = md::load_labeled(labeled, {0, 1, 2, 3}, 32);
   mm::PoseNetwork net = motioncue::testing::small_network(11);
   net.set_dropout(false);  // dropout's zeroed units must not hide a missing path
-  const auto terms = motioncue::train::supervised_forward(
+  const auto terms = motioncue::losses::supervised_forward(
       net, motioncue::testing::body_model(), batch, motioncue::losses::SupervisedWeights{});
   ASSERT_TRUE(std::isfinite(terms.total.item<double>()));
   terms.total.backward();

@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "motioncue/body/body_model.h"
-#include "motioncue/body/rotations.h"
 #include "motioncue/core/error.h"
 #include "motioncue/data/labeled_loader.h"
 #include "motioncue/data/network_input.h"
@@ -13,6 +12,7 @@
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/geometry/crop.h"
 #include "motioncue/losses/flow_consistency.h"
+#include "motioncue/losses/labeled_batch_loss.h"
 #include "motioncue/model/network.h"
 
 namespace motioncue::temporal {
@@ -76,17 +76,7 @@ ContextStepTerms context_step(const model::PoseNetwork& network, const ContextNe
     terms.anchor = anchor.item<double>();
   }
   if (labeled && train_network) {
-    auto p = network.forward(labeled->images.to(device));
-    const auto keypoints = body.keypoints(p.rotmats, p.betas);
-    losses::SupervisedTargets targets;
-    const auto m = labeled->pose.size(0);
-    targets.rotmats = body::axis_angle_to_matrix(labeled->pose.to(device).view({m, 24, 3}));
-    targets.betas = labeled->betas.to(device);
-    targets.has_smpl = labeled->has_smpl.to(device);
-    targets.keypoints2d = labeled->keypoints2d.to(device);
-    targets.keypoints3d = labeled->keypoints3d.to(device);
-    auto sup =
-        losses::supervised_loss(p.rotmats, p.betas, p.cam, keypoints, targets, options.supervised);
+    const auto sup = losses::supervised_forward(network, body, *labeled, options.supervised);
     terms.total = terms.total + sup.total;
     terms.supervised = sup.total.item<double>();
   }

@@ -1,4 +1,5 @@
-// The forward passes shared by every trainer: network -> body model -> what the losses need.
+// The forward pass of the unlabeled step: network -> body model -> what the losses need. (The
+// supervised anchor's is losses::supervised_forward.)
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -10,13 +11,6 @@ namespace motioncue::model {
 class PoseNetwork;
 struct Prediction;
 }  // namespace motioncue::model
-namespace motioncue::data {
-struct LabeledBatch;
-}
-namespace motioncue::losses {
-struct SupervisedTerms;
-struct SupervisedWeights;
-}  // namespace motioncue::losses
 
 namespace motioncue::train {
 
@@ -27,11 +21,5 @@ struct BodyPrediction {
 
 BodyPrediction predict_bodies(const model::PoseNetwork& network, const body::BodyModel& body,
                               const at::Tensor& images);
-
-// The supervised loss of a labeled batch (docs/METHOD.md section 5), moved to the network's device.
-losses::SupervisedTerms supervised_forward(const model::PoseNetwork& network,
-                                           const body::BodyModel& body,
-                                           const data::LabeledBatch& batch,
-                                           const losses::SupervisedWeights& weights);
 
 }  // namespace motioncue::train

@@ -1,4 +1,4 @@
-// What both trainers do when they run as one rank of a data-parallel group (TrainControl::group):
+// What every trainer does when it runs as one rank of a data-parallel group (TrainControl::group):
 // every rank starts from rank 0's weights and buffers and loads its own slice of every batch.
 #pragma once
 

@@ -11,10 +11,10 @@
 #include "motioncue/data/labeled_dataset.h"
 #include "motioncue/data/labeled_loader.h"
 #include "motioncue/data/video_dataset.h"
+#include "motioncue/losses/labeled_batch_loss.h"
 #include "motioncue/losses/supervised.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
-#include "motioncue/train/batch_forward.h"
 #include "motioncue/train/data_parallel.h"
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/options.h"
@@ -64,7 +64,7 @@ TrainSummary run_training(const Config& config, const RunDir& run, TrainControl 
                      start.step, control.stop_after, control.group});
   for (int step = start.step + 1; step <= loop.last_step(); ++step) {
     const losses::SupervisedTerms terms =
-        supervised_forward(network, body, loader.next(), losses::SupervisedWeights{});
+        losses::supervised_forward(network, body, loader.next(), losses::SupervisedWeights{});
     std::map<std::string, double> logged;
     for (const auto& [k, v] : terms.terms) logged[k] = v.item<double>();
     loop.step(step, terms.total, optimizer, logged);

@@ -14,10 +14,10 @@
 #include "motioncue/data/pair_sampler.h"
 #include "motioncue/data/video_dataset.h"
 #include "motioncue/losses/flow_consistency.h"
+#include "motioncue/losses/labeled_batch_loss.h"
 #include "motioncue/losses/supervised.h"
 #include "motioncue/model/checkpoint.h"
 #include "motioncue/model/network.h"
-#include "motioncue/train/batch_forward.h"
 #include "motioncue/train/data_parallel.h"
 #include "motioncue/train/model_selection.h"
 #include "motioncue/train/options.h"
@@ -112,8 +112,8 @@ TrainSummary run_refinement(const Config& config, const RunDir& run, TrainContro
     at::Tensor total;
     std::map<std::string, double> logged;
     if (o.w_frame > 0) {
-      const losses::SupervisedTerms sup =
-          supervised_forward(network, body, labeled_loader.next(), losses::SupervisedWeights{});
+      const losses::SupervisedTerms sup = losses::supervised_forward(
+          network, body, labeled_loader.next(), losses::SupervisedWeights{});
       total = o.w_frame * sup.total;
       logged["supervised"] = sup.total.item<double>();
       for (const auto& [k, v] : sup.terms) logged[k] = v.item<double>();
