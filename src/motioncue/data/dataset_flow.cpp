@@ -7,29 +7,16 @@
 #include <vector>
 
 #include "motioncue/core/error.h"
+#include "motioncue/data/pair_sampler.h"
 #include "motioncue/flow/oracle.h"
 #include "motioncue/flow/oracle_eval.h"
 #include "motioncue/flow/pair_flow.h"
 
 namespace motioncue::data {
 namespace fs = std::filesystem;
-namespace {
-
-struct FramePair {
-  std::int64_t seq, t;
-};
-
-std::vector<FramePair> frame_pairs(const VideoDataset& dataset, int gap) {
-  std::vector<FramePair> pairs;
-  for (std::int64_t s = 0; s < dataset.num_sequences(); ++s)
-    for (std::int64_t t = 0; t + gap < dataset.num_frames(s); ++t) pairs.push_back({s, t});
-  return pairs;
-}
-
-}  // namespace
 
 std::int64_t pair_count(const VideoDataset& dataset, int gap) {
-  return std::int64_t(frame_pairs(dataset, gap).size());
+  return std::int64_t(list_pairs(dataset, gap).size());
 }
 
 PrecomputeStats precompute_flow(const VideoDataset& dataset, const flow::FlowEstimator& estimator,
@@ -38,7 +25,7 @@ PrecomputeStats precompute_flow(const VideoDataset& dataset, const flow::FlowEst
   if (gap < 1) throw Error("the frame gap must be at least 1").found(std::to_string(gap));
   if (resolution < 8)
     throw Error("the crop resolution is too small").found(std::to_string(resolution));
-  const std::vector<FramePair> jobs = frame_pairs(dataset, gap);
+  const auto jobs = list_pairs(dataset, gap);
   PrecomputeStats stats;
   stats.sequences = dataset.num_sequences();
   stats.pairs = std::int64_t(jobs.size());
@@ -49,7 +36,7 @@ PrecomputeStats precompute_flow(const VideoDataset& dataset, const flow::FlowEst
   std::vector<cv::Size> sizes;
   for (std::int64_t s = 0; s < dataset.num_sequences(); ++s)
     sizes.push_back(dataset.frame(s, 0).size());
-  for (const auto [s, t] : jobs) dataset.check_box_in_frame(s, t, sizes[std::size_t(s)]);
+  for (const auto& [s, t] : jobs) dataset.check_box_in_frame(s, t, sizes[std::size_t(s)]);
 
   tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {
     const auto [s, t] = jobs[j];
@@ -79,7 +66,7 @@ PrecomputeStats precompute_flow(const VideoDataset& dataset, const flow::FlowEst
 OracleEvaluation evaluate_against_oracle(const VideoDataset& dataset,
                                          const flow::FlowEstimator& estimator, int resolution,
                                          int gap, const flow::FlowCache* cache) {
-  const std::vector<FramePair> jobs = frame_pairs(dataset, gap);
+  const auto jobs = list_pairs(dataset, gap);
   OracleEvaluation total;
   double epe_sum = 0, outlier_sum = 0;
   std::mutex mutex;

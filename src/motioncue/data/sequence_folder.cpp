@@ -3,6 +3,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -48,7 +49,10 @@ void search_sequences(const fs::path& dir, std::vector<fs::path>& found) {
 }
 
 bool all_digits(const std::string& s) {
-  return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), ::isdigit);
+  // Through unsigned char: a negative char (any non-ASCII byte of a UTF-8 name) is undefined for
+  // the <cctype> functions.
+  return !s.empty() && s.size() <= 18 &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 std::string box_key(std::size_t t) { return "center/scale[" + std::to_string(t) + "]"; }
@@ -103,7 +107,8 @@ std::vector<fs::path> list_sequence_frames(const fs::path& sequence_dir) {
   std::vector<fs::path> frames;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
     std::string ext = it->path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (it->is_regular_file(ec) && (ext == ".png" || ext == ".jpg" || ext == ".jpeg"))
       frames.push_back(it->path());
   }
